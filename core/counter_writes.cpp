@@ -1,0 +1,53 @@
+#include "core/counter_writes.hpp"
+
+namespace ie {
+
+namespace {
+
+// The member a unique rule adds: an identifier in decimal, or a property's value as text.
+std::optional<std::string> unique_member(const CounterRule& rule, const Event& event) {
+  const auto dot = rule.unique.find('.');
+  if (dot != std::string::npos) {
+    const auto id = event.identifier(rule.unique.substr(0, dot));
+    if (!id) return std::nullopt;
+    return std::to_string(*id);
+  }
+  const Scalar* value = event.property(rule.unique);
+  if (!value) return std::nullopt;
+  return scalar_text(*value);
+}
+
+}  // namespace
+
+CounterPlan plan_counter_writes(const std::vector<CounterRule>& rules, const Event& event, const Date& today) {
+  CounterPlan plan;
+  const IsoWeek week = iso_week_of(today);
+  for (const auto& rule : rules) {
+    if (!rule.matches(event)) continue;
+    const bool weekly = rule.period == CounterPeriod::weekly;
+    const std::string key = rule.key(weekly ? std::optional<IsoWeek>(week) : std::nullopt);
+    switch (rule.kind) {
+      case CounterKind::unique: {
+        auto member = unique_member(rule, event);
+        if (!member) {
+          plan.skipped.push_back(key + ": the event has no " + rule.unique);
+          continue;
+        }
+        plan.writes.push_back({CounterOperation::pfadd, key, std::move(*member), 1, weekly ? Expiry::refresh : Expiry::never});
+        break;
+      }
+      case CounterKind::total:
+        plan.writes.push_back({CounterOperation::incr, key, "", 1, weekly ? Expiry::if_none : Expiry::never});
+        break;
+      case CounterKind::sum: {
+        const Scalar* value = event.property("value");
+        if (!value || !is_number(*value)) continue;  // sums count only events that carry a value
+        plan.writes.push_back({CounterOperation::incrbyfloat, key, "", as_double(*value), weekly ? Expiry::if_none : Expiry::never});
+        break;
+      }
+    }
+  }
+  return plan;
+}
+
+}  // namespace ie

@@ -1,0 +1,35 @@
+#pragma once
+// The counter operations one validated event causes on a given day, in Redis's terms, so every
+// store (Redis itself, or SQLite holding Redis's bytes) applies exactly the same thing.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/counter_rules.hpp"
+
+namespace ie {
+
+inline constexpr std::int64_t kWeeklyKeyTtlSeconds = 6 * 7 * 24 * 3600;  // 3628800: six weeks
+
+enum class CounterOperation { pfadd, incr, incrbyfloat };
+
+// When a key gets the six-week TTL: never (all-time keys), on every write (weekly HLLs), or only
+// when the key has none yet (weekly totals and sums, as GitLab does).
+enum class Expiry { never, refresh, if_none };
+
+struct CounterWrite {
+  CounterOperation operation;
+  std::string key;
+  std::string member;  // pfadd: the identifier or property value as text
+  double amount = 1;   // incrbyfloat: the event's value
+  Expiry expiry = Expiry::never;
+};
+
+struct CounterPlan {
+  std::vector<CounterWrite> writes;
+  std::vector<std::string> skipped;  // why a rule did not apply ("unique user.id: event has no user")
+};
+
+CounterPlan plan_counter_writes(const std::vector<CounterRule>& rules, const Event& event, const Date& today);
+
+}  // namespace ie

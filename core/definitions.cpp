@@ -1,0 +1,39 @@
+#include "core/definitions.hpp"
+
+#include <algorithm>
+
+namespace ie {
+
+bool EventDefinition::declares_property(const std::string& name) const {
+  return std::find(additional_properties.begin(), additional_properties.end(), name) != additional_properties.end();
+}
+
+std::optional<TimeFrame> parse_time_frame(const std::string& text) {
+  if (text == "7d") return TimeFrame::seven_days;
+  if (text == "28d") return TimeFrame::twenty_eight_days;
+  if (text == "all") return TimeFrame::all;
+  return std::nullopt;
+}
+
+const char* time_frame_name(TimeFrame frame) {
+  switch (frame) {
+    case TimeFrame::seven_days: return "7d";
+    case TimeFrame::twenty_eight_days: return "28d";
+    case TimeFrame::all: return "all";
+  }
+  return "all";
+}
+
+const EventDefinition* Definitions::find_event(const std::string& action) const {
+  const auto found = events.find(action);
+  return found == events.end() ? nullptr : &found->second;
+}
+
+const MetricDefinition* Definitions::find_metric(const std::string& key_path) const {
+  for (const auto& metric : metrics) {
+    if (metric.key_path == key_path) return &metric;
+  }
+  return nullptr;
+}
+
+}  // namespace ie

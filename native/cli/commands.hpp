@@ -1,0 +1,14 @@
+#pragma once
+// One function per `internal-events` subcommand. Each takes the arguments after its name,
+// writes its result to stdout, and returns the exit code (0 ok, 1 failure, 2 usage).
+#include <string>
+#include <vector>
+
+namespace ie::cli {
+
+using CommandArgs = std::vector<std::string>;
+
+int run_definitions(const CommandArgs& args);
+int run_keys(const CommandArgs& args);
+
+}  // namespace ie::cli

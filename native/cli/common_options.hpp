@@ -1,0 +1,27 @@
+#pragma once
+// Options several commands share: --date, --property k=v and --definitions.
+#include <map>
+#include <string>
+
+#include "core/definitions.hpp"
+#include "core/iso_week.hpp"
+#include "native/cli/arguments.hpp"
+
+namespace ie::cli {
+
+inline constexpr const char* kDefaultDefinitions = "config";
+
+// --date YYYY-MM-DD, or today in UTC (weeks and dates are always UTC).
+Date date_option(const Arguments& args);
+
+// The clock the command runs on: noon UTC of --date when given (so a whole day's keys are live),
+// else now.
+std::int64_t now_ms_option(const Arguments& args);
+
+// --property k=v, repeated. label and property are strings and value a number, as GitLab types
+// them; other keys are read as JSON scalars would be (42, 2.5, true), else kept as text.
+std::map<std::string, Scalar> property_options(const Arguments& args);
+
+Definitions definitions_option(const Arguments& args);
+
+}  // namespace ie::cli

@@ -1,0 +1,49 @@
+// internal-events definitions check DIR | bundle DIR
+#include <iostream>
+
+#include "native/cli/arguments.hpp"
+#include "native/cli/commands.hpp"
+#include "native/definitions_loader.hpp"
+
+namespace ie::cli {
+
+namespace {
+
+constexpr const char* kUsage = R"(usage: internal-events definitions check DIR
+       internal-events definitions bundle DIR
+
+  check   reads DIR/events/**/*.yml and DIR/metrics/**/*.yml (GitLab's format), prints every
+          problem as "file: field: message" on stderr and a summary on stdout; exit 1 on any problem
+  bundle  prints the JSON the browser module needs: each event's identifiers and properties
+)";
+
+int check(const std::string& folder) {
+  const LoadedDefinitions loaded = read_definitions(folder);
+  for (const auto& error : loaded.errors) std::cerr << error.text() << '\n';
+  std::cout << folder << ": " << loaded.definitions.events.size() << " events, " << loaded.definitions.metrics.size()
+            << " metrics (from " << loaded.event_files << " event files and " << loaded.metric_files << " metric files";
+  if (loaded.ignored_metrics) std::cout << "; " << loaded.ignored_metrics << " metrics of other data sources ignored";
+  std::cout << "), " << loaded.errors.size() << (loaded.errors.size() == 1 ? " error" : " errors") << '\n';
+  return loaded.errors.empty() ? 0 : 1;
+}
+
+int bundle(const std::string& folder) {
+  std::cout << definitions_bundle(load_definitions(folder)).dump() << '\n';
+  return 0;
+}
+
+}  // namespace
+
+int run_definitions(const CommandArgs& args) {
+  const Arguments arguments(args);
+  arguments.allow_only({});
+  if (arguments.help()) {
+    std::cout << kUsage;
+    return 0;
+  }
+  const auto& words = arguments.positionals();
+  if (words.size() != 2 || (words[0] != "check" && words[0] != "bundle")) throw UsageError("expected `check DIR` or `bundle DIR`");
+  return words[0] == "check" ? check(words[1]) : bundle(words[1]);
+}
+
+}  // namespace ie::cli

@@ -1,0 +1,58 @@
+// internal-events: the one command of the project. Dispatches to a subcommand; every usage error
+// and failure is one line on stderr with a non-zero exit code.
+#include <exception>
+#include <functional>
+#include <iostream>
+#include <map>
+
+#include "native/cli/arguments.hpp"
+#include "native/cli/commands.hpp"
+
+namespace {
+
+using Command = std::function<int(const ie::cli::CommandArgs&)>;
+
+struct CommandEntry {
+  Command run;
+  const char* summary;
+};
+
+const std::map<std::string, CommandEntry>& command_table() {
+  static const std::map<std::string, CommandEntry> table = {
+      {"definitions", {ie::cli::run_definitions, "check or bundle a folder of event and metric definitions"}},
+      {"keys", {ie::cli::run_keys, "print every counter key one tracked event writes"}},
+  };
+  return table;
+}
+
+int print_usage(std::ostream& out) {
+  out << "usage: internal-events COMMAND [OPTIONS]   (internal-events COMMAND --help for details)\n\ncommands:\n";
+  for (const auto& [name, entry] : command_table()) out << "  " << name << std::string(14 - name.size(), ' ') << entry.summary << '\n';
+  out << "\nEvery option can also be set with an environment variable: --store is INTERNAL_EVENTS_STORE.\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const ie::cli::CommandArgs args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") return print_usage(std::cout);
+  if (args[0] == "--version") {
+    std::cout << "internal-events " << INTERNAL_EVENTS_VERSION << '\n';
+    return 0;
+  }
+  const auto command = command_table().find(args[0]);
+  if (command == command_table().end()) {
+    std::cerr << "internal-events: unknown command '" << args[0] << "' (try --help)\n";
+    return 2;
+  }
+  try {
+    return command->second.run(ie::cli::CommandArgs(args.begin() + 1, args.end()));
+  } catch (const ie::cli::UsageError& error) {
+    std::cerr << "internal-events " << args[0] << ": " << error.what() << " (try --help)\n";
+    return 2;
+  } catch (const std::exception& error) {
+    std::cerr << "internal-events " << args[0] << ": " << error.what() << '\n';
+    return 1;
+  }
+}

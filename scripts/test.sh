@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The README's test command: installs what is missing, builds both targets, runs every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/bootstrap.sh
+scripts/build.sh
+
+echo "test: doctest suites (ctest)"
+ctest --test-dir build/native --output-on-failure
+
+echo "test: node suites (wasm core, command line)"
+node --test tests/js/
