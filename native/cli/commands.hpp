@@ -10,5 +10,6 @@ using CommandArgs = std::vector<std::string>;
 
 int run_definitions(const CommandArgs& args);
 int run_keys(const CommandArgs& args);
+int run_hll(const CommandArgs& args);
 
 }  // namespace ie::cli

@@ -101,7 +101,7 @@ test('definitions bundle prints the browser JSON', () => {
 });
 
 test('every command answers --help, unknown commands and options are usage errors', () => {
-  for (const command of [[], ['definitions'], ['keys']]) {
+  for (const command of [[], ['definitions'], ['keys'], ['hll'], ['hll', 'build'], ['hll', 'count']]) {
     const { code, out } = run(...command, '--help');
     assert.equal(code, 0, command.join(' '));
     assert.match(out, /usage: internal-events/, command.join(' '));
