@@ -1,12 +1,9 @@
 #!/usr/bin/env bash
-# The README's main-job command. Today: builds, checks the example definitions and shows the keys
-# one event writes. It grows into starting the receiver with the web demo.
+# The README's main-job command: the receiver on the embedded SQLite store. INTERNAL_EVENTS_*
+# variables change any option (INTERNAL_EVENTS_LISTEN=0.0.0.0:8080 to be reachable from elsewhere).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/bootstrap.sh
 scripts/build.sh >/dev/null
-bin=build/native/internal-events
-"$bin" definitions check config
-echo "keys written by tracking i_code_review_user_apply_suggestion today:"
-"$bin" keys i_code_review_user_apply_suggestion --definitions config
+exec build/native/internal-events serve --definitions config "$@"

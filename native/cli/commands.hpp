@@ -11,5 +11,10 @@ using CommandArgs = std::vector<std::string>;
 int run_definitions(const CommandArgs& args);
 int run_keys(const CommandArgs& args);
 int run_hll(const CommandArgs& args);
+int run_serve(const CommandArgs& args);
+int run_token(const CommandArgs& args);
+int run_export(const CommandArgs& args);
+int run_track(const CommandArgs& args);
+int run_metrics(const CommandArgs& args);
 
 }  // namespace ie::cli

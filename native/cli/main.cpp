@@ -22,6 +22,11 @@ const std::map<std::string, CommandEntry>& command_table() {
       {"definitions", {ie::cli::run_definitions, "check or bundle a folder of event and metric definitions"}},
       {"keys", {ie::cli::run_keys, "print every counter key one tracked event writes"}},
       {"hll", {ie::cli::run_hll, "build and count Redis-compatible HyperLogLogs"}},
+      {"serve", {ie::cli::run_serve, "receive events over HTTP and answer metric reads"}},
+      {"token", {ie::cli::run_token, "sign an identity token (HS256 JWT) for the receiver"}},
+      {"export", {ie::cli::run_export, "print a store's counters as Redis commands for redis-cli --pipe"}},
+      {"track", {ie::cli::run_track, "track one event into a store, as the backend API does"}},
+      {"metrics", {ie::cli::run_metrics, "the service-ping report: every metric's value"}},
   };
   return table;
 }

@@ -101,11 +101,39 @@ test('definitions bundle prints the browser JSON', () => {
 });
 
 test('every command answers --help, unknown commands and options are usage errors', () => {
-  for (const command of [[], ['definitions'], ['keys'], ['hll'], ['hll', 'build'], ['hll', 'count']]) {
+  for (const command of [[], ['definitions'], ['keys'], ['hll'], ['hll', 'build'], ['hll', 'count'], ['serve'], ['track'], ['metrics'], ['export'], ['token']]) {
     const { code, out } = run(...command, '--help');
     assert.equal(code, 0, command.join(' '));
     assert.match(out, /usage: internal-events/, command.join(' '));
   }
   assert.equal(run('frobnicate').code, 2);
   assert.equal(run('keys', 'x', '--frob', '1').code, 2);
+});
+
+test('track counts into a store and metrics reports it, as text and as JSON', () => {
+  const folder = mkdtempSync(path.join(tmpdir(), 'ie-track-'));
+  const store = `sqlite:${path.join(folder, 'counters.sqlite3')}`;
+  try {
+    for (const user of ['1', '2', '1']) {
+      const tracked = run('track', 'i_code_review_user_apply_suggestion', '--user', user, '--project', '7',
+        '--store', store, '--definitions', 'config', '--date', '2020-12-31');
+      assert.equal(tracked.code, 0, tracked.err);
+    }
+    const wrong = run('track', 'pull_package', '--property', 'label=npm', '--property', 'value=x', '--store', store);
+    assert.equal(wrong.code, 2);
+    const undeclared = run('track', 'pull_package', '--property', 'colour=red', '--store', store);
+    assert.equal(undeclared.code, 1);
+    assert.match(undeclared.err, /colour is not declared/);
+
+    // 2021-01-06 is in 2021-W01: the 7d metrics read 2020-W53, when the events happened.
+    const text = run('metrics', '--store', store, '--definitions', 'config', '--date', '2021-01-06');
+    assert.equal(text.code, 0, text.err);
+    assert.ok(lines(text.out).includes('redis_hll_counters.code_review.i_code_review_user_apply_suggestion_weekly 2'));
+    assert.ok(lines(text.out).includes('counts.count_total_i_code_review_user_apply_suggestion 3'));
+    const report = JSON.parse(run('metrics', '--store', store, '--definitions', 'config', '--date', '2021-01-06', '--json').out);
+    assert.equal(report.redis_hll_counters.code_review.i_code_review_user_apply_suggestion_monthly, 2);
+    assert.equal(report.counts.count_total_i_code_review_user_apply_suggestion_weekly, 3);
+  } finally {
+    rmSync(folder, { recursive: true });
+  }
 });

@@ -1,0 +1,59 @@
+// internal-events export --store URL
+#include <chrono>
+#include <iostream>
+#include <string_view>
+
+#include "native/cli/arguments.hpp"
+#include "native/cli/commands.hpp"
+#include "native/store/counter_store.hpp"
+
+namespace ie::cli {
+
+namespace {
+
+constexpr const char* kUsage = R"(usage: internal-events export --store URL | redis-cli -h HOST -p PORT --pipe
+
+Prints every live counter of the store (and the event ids it remembers) as Redis commands in
+Redis's own protocol: SET key value, then PEXPIREAT key ms for keys that expire. HyperLogLogs
+are copied as their raw bytes, which Redis reads as its own.
+
+  --store URL   sqlite:PATH or redis://HOST:PORT[/DB] (or INTERNAL_EVENTS_STORE)
+)";
+
+// One command as RESP: an array of bulk strings, binary-safe.
+void write_command(std::ostream& out, std::initializer_list<std::string_view> arguments) {
+  out << '*' << arguments.size() << "\r\n";
+  for (const auto argument : arguments) {
+    out << '$' << argument.size() << "\r\n";
+    out.write(argument.data(), static_cast<std::streamsize>(argument.size()));
+    out << "\r\n";
+  }
+}
+
+std::int64_t wall_clock_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+int run_export(const CommandArgs& args) {
+  const Arguments arguments(args);
+  if (arguments.help()) {
+    std::cout << kUsage;
+    return 0;
+  }
+  arguments.allow_only({"store"});
+  if (!arguments.positionals().empty()) throw UsageError("export takes no positional arguments");
+
+  const auto store = open_store(arguments.required("store"));
+  for (const auto& stored : store->dump(wall_clock_ms())) {
+    write_command(std::cout, {"SET", stored.key, stored.value});
+    if (stored.expires_at_ms != 0) write_command(std::cout, {"PEXPIREAT", stored.key, std::to_string(stored.expires_at_ms)});
+  }
+  std::cout.flush();
+  if (!std::cout) throw std::runtime_error("cannot write to standard output");
+  return 0;
+}
+
+}  // namespace ie::cli

@@ -1,0 +1,34 @@
+#pragma once
+// Accepts connections and starts a session for each (Beast's advanced_server listener).
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <memory>
+
+#include "native/http/routes.hpp"
+#include "native/http/session_registry.hpp"
+
+namespace ie::http {
+
+class Listener : public std::enable_shared_from_this<Listener> {
+ public:
+  // Binds and listens at once, so a taken port is an error before start-up is announced.
+  Listener(boost::asio::io_context& context, const boost::asio::ip::tcp::endpoint& endpoint, Routes& routes,
+           SessionRegistry& sessions, std::size_t max_body_bytes);
+
+  boost::asio::ip::tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
+  void run();
+  void stop();  // from any thread: no new connections
+
+ private:
+  void accept();
+  void on_accept(boost::beast::error_code error, boost::asio::ip::tcp::socket socket);
+
+  boost::asio::io_context& context_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  Routes& routes_;
+  SessionRegistry& sessions_;
+  std::size_t max_body_bytes_;
+};
+
+}  // namespace ie::http

@@ -1,0 +1,49 @@
+#pragma once
+// The receiver's own health figures in Prometheus's text exposition format (version 0.0.4):
+// events accepted and rejected (by reason), requests by route and status, and histograms of
+// request latency, store commit latency and batch size.
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ie::http {
+
+class Histogram {
+ public:
+  explicit Histogram(std::vector<double> upper_bounds);
+  void observe(double value);
+  // name_bucket{labels,le="…"}, name_sum, name_count; `labels` is "" or `route="…"`.
+  void write(std::string& out, const std::string& name, const std::string& labels) const;
+
+ private:
+  std::vector<double> upper_bounds_;
+  std::vector<std::uint64_t> counts_;  // per bucket, not cumulative; the last is +Inf
+  double sum_ = 0;
+  std::uint64_t count_ = 0;
+};
+
+class ReceiverMetrics {
+ public:
+  ReceiverMetrics();
+
+  void request_answered(const std::string& route, unsigned status, double seconds);
+  void batch_received(std::size_t events);
+  void store_committed(double seconds);
+  void events_counted(std::size_t accepted, const std::vector<std::string>& rejection_reasons);
+
+  std::string exposition() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::uint64_t accepted_ = 0;
+  std::map<std::string, std::uint64_t> rejected_;
+  std::map<std::pair<std::string, unsigned>, std::uint64_t> requests_;
+  std::map<std::string, Histogram> latency_;
+  Histogram commit_seconds_;
+  Histogram batch_size_;
+};
+
+}  // namespace ie::http

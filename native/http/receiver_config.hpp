@@ -1,0 +1,24 @@
+#pragma once
+// Everything `serve` configures about how requests are answered (not where the server listens).
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ie::http {
+
+struct ReceiverConfig {
+  std::size_t max_body_bytes = 1024 * 1024;
+  std::size_t max_batch_events = 1000;
+  bool strict = false;  // unknown events are a 422 for the whole request instead of a rejected entry
+  std::vector<std::string> allowed_origins;
+  std::optional<std::string> identity_secret;  // set: user ids only from signed tokens
+  std::optional<std::string> api_token;        // set: reads need it; it may set user_id directly
+  std::optional<std::filesystem::path> static_dir;
+  std::optional<std::filesystem::path> assets_dir;
+  double requests_per_second = 500;  // per client address; 0 turns the limit off
+  double request_burst = 2000;
+};
+
+}  // namespace ie::http

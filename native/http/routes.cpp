@@ -1,0 +1,127 @@
+#include "native/http/routes.hpp"
+
+#include <chrono>
+#include <iostream>
+
+#include "native/http/responses.hpp"
+
+namespace ie::http {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// A key nobody writes: reading it proves the store answers without changing anything.
+constexpr const char* kReadinessProbeKey = "{event_counters}_internal_events_readiness_probe";
+
+}  // namespace
+
+Routes::Routes(Tracker& tracker, const ReceiverConfig& config)
+    : tracker_(tracker),
+      max_body_bytes_(config.max_body_bytes),
+      access_(config.identity_secret, config.api_token),
+      cors_(config.allowed_origins),
+      limiter_(config.requests_per_second, config.request_burst),
+      files_(config.static_dir, config.assets_dir),
+      track_(tracker, access_, metrics_, config.max_batch_events, config.strict),
+      read_(tracker) {
+  routes_ = {
+      {"/api/v4/usage_data/track_event", bhttp::verb::post, true, [this](const Request& r, const Target&) { return track_.one(r); }},
+      {"/api/v4/usage_data/track_events", bhttp::verb::post, true, [this](const Request& r, const Target&) { return track_.batch(r); }},
+      {"/api/v4/usage_data/metrics", bhttp::verb::get, true,
+       [this](const Request& r, const Target& t) { access_.require_reader(r); return read_.metric(r, t); }},
+      {"/api/v4/usage_data/service_ping", bhttp::verb::get, true,
+       [this](const Request& r, const Target& t) { access_.require_reader(r); return read_.service_ping(r, t); }},
+      {"/-/health", bhttp::verb::get, false,
+       [](const Request& r, const Target&) { return json_response(r, bhttp::status::ok, {{"status", "ok"}}); }},
+      {"/-/readiness", bhttp::verb::get, false, [this](const Request& r, const Target&) { return readiness(r); }},
+      {"/-/metrics", bhttp::verb::get, false, [this](const Request& r, const Target&) { return prometheus(r); }},
+  };
+}
+
+Response Routes::handle(const Incoming& incoming) {
+  const auto started = Clock::now();
+  std::string route_label = "unknown";
+  Response response = dispatch(incoming, route_label);
+  cors_.decorate(incoming.message, response);
+  // An unread body would be taken for the next request.
+  if (incoming.body_too_large) response.keep_alive(false);
+  metrics_.request_answered(route_label, response.result_int(), std::chrono::duration<double>(Clock::now() - started).count());
+  return response;
+}
+
+Response Routes::dispatch(const Incoming& incoming, std::string& route_label) {
+  const Request& request = incoming.message;
+  try {
+    const Target target = parse_target(std::string_view(request.target().data(), request.target().size()));
+    const Route* route = find_route(target.path);
+    if (route) route_label = route->path;
+    if (incoming.body_too_large) {
+      throw HttpError(bhttp::status::payload_too_large,
+                      "the body is larger than the limit of " + std::to_string(max_body_bytes_) + " bytes");
+    }
+    if (request.method() == bhttp::verb::options) return cors_.preflight(request);
+    if (route) return answer_route(*route, incoming, target);
+    return answer_unrouted(request, target, route_label);
+  } catch (const HttpError& error) {
+    return error_response(request, error.status, error.what());
+  } catch (const StoreUnavailable& error) {
+    return error_response(request, bhttp::status::service_unavailable, std::string("store unavailable: ") + error.what());
+  } catch (const std::invalid_argument& error) {  // a question the reader cannot answer, such as a bad unique=
+    return error_response(request, bhttp::status::bad_request, error.what());
+  } catch (const std::exception& error) {
+    std::cerr << "internal-events: " << request.method_string() << ' ' << request.target() << ": " << error.what() << '\n';
+    return error_response(request, bhttp::status::internal_server_error, "internal error");
+  }
+}
+
+Response Routes::answer_route(const Route& route, const Incoming& incoming, const Target& target) {
+  const Request& request = incoming.message;
+  const bool head_of_get = route.method == bhttp::verb::get && request.method() == bhttp::verb::head;
+  if (request.method() != route.method && !head_of_get) {
+    Response response = error_response(request, bhttp::status::method_not_allowed,
+                                       std::string(request.method_string()) + " is not allowed on " + route.path);
+    response.set(bhttp::field::allow, route.method == bhttp::verb::get ? "GET, HEAD, OPTIONS" : "POST, OPTIONS");
+    return response;
+  }
+  if (route.rate_limited && !limiter_.allow(incoming.client_address, Clock::now())) {
+    return error_response(request, bhttp::status::too_many_requests, "too many requests from " + incoming.client_address);
+  }
+  Response response = route.answer(request, target);
+  if (head_of_get) response.body().clear();  // Content-Length stays that of the GET answer
+  return response;
+}
+
+Response Routes::answer_unrouted(const Request& request, const Target& target, std::string& route_label) {
+  const bool reads = request.method() == bhttp::verb::get || request.method() == bhttp::verb::head;
+  if (reads) {
+    if (auto file = files_.serve(request, target.path)) {
+      route_label = "static";
+      return std::move(*file);
+    }
+  }
+  return error_response(request, bhttp::status::not_found, "no route for " + std::string(request.method_string()) + ' ' + target.path);
+}
+
+const Routes::Route* Routes::find_route(const std::string& path) const {
+  for (const auto& route : routes_) {
+    if (route.path == path) return &route;
+  }
+  return nullptr;
+}
+
+Response Routes::readiness(const Request& request) {
+  try {
+    tracker_.store().sum({kReadinessProbeKey}, tracker_.now_ms());
+    return json_response(request, bhttp::status::ok, {{"status", "ready"}});
+  } catch (const std::exception& error) {
+    return error_response(request, bhttp::status::service_unavailable, std::string("store unavailable: ") + error.what());
+  }
+}
+
+Response Routes::prometheus(const Request& request) {
+  access_.require_reader(request);
+  return text_response(request, bhttp::status::ok, metrics_.exposition(), "text/plain; version=0.0.4; charset=utf-8");
+}
+
+}  // namespace ie::http

@@ -1,0 +1,94 @@
+#include "native/http/session.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <chrono>
+
+namespace ie::http {
+
+namespace beast = boost::beast;
+namespace net = boost::asio;
+
+namespace {
+
+// An idle keep-alive connection, or a client that stalls mid-request, is closed after this.
+constexpr std::chrono::seconds kIdleTimeout{30};
+
+// Beast's default of 8 KiB is less than the cookies a browser sends to a big same-origin app.
+constexpr std::uint32_t kHeaderLimit = 64 * 1024;
+
+std::string address_of(const net::ip::tcp::socket& socket) {
+  beast::error_code error;
+  const auto endpoint = socket.remote_endpoint(error);
+  return error ? "unknown" : endpoint.address().to_string();
+}
+
+}  // namespace
+
+Session::Session(net::ip::tcp::socket&& socket, Routes& routes, std::size_t max_body_bytes)
+    : stream_(std::move(socket)), routes_(routes), max_body_bytes_(max_body_bytes) {
+  client_address_ = address_of(stream_.socket());
+}
+
+void Session::run() { net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::read, shared_from_this())); }
+
+void Session::stop() {
+  net::post(stream_.get_executor(), [self = shared_from_this()] {
+    self->stopping_ = true;
+    if (!self->busy_) self->close();
+  });
+}
+
+void Session::read() {
+  if (stopping_) return close();
+  parser_.emplace();
+  // Beast refuses a Content-Length over the limit as soon as the header is read, before the body.
+  parser_->body_limit(max_body_bytes_);
+  parser_->header_limit(kHeaderLimit);
+  stream_.expires_after(kIdleTimeout);
+  bhttp::async_read_header(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_header, shared_from_this()));
+}
+
+// Clients such as curl announce larger bodies with "Expect: 100-continue" and wait for the go-ahead
+// (or a refusal, like 413, that saves sending the body at all).
+void Session::on_header(beast::error_code error, std::size_t bytes) {
+  if (error) return on_read(error, bytes);
+  if (!beast::iequals(parser_->get()[bhttp::field::expect], "100-continue")) return read_body();
+  bhttp::async_write(stream_, continue_, [self = shared_from_this()](beast::error_code write_error, std::size_t) {
+    if (write_error) return self->close();
+    self->read_body();
+  });
+}
+
+void Session::read_body() {
+  bhttp::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, shared_from_this()));
+}
+
+void Session::on_read(beast::error_code error, std::size_t) {
+  if (error == bhttp::error::body_limit) return answer(Incoming{parser_->release(), client_address_, true});
+  if (error) return close();
+  answer(Incoming{parser_->release(), client_address_, false});
+}
+
+void Session::answer(Incoming incoming) {
+  busy_ = true;
+  response_ = routes_.handle(incoming);
+  const bool keep_alive = response_.keep_alive() && !stopping_;
+  response_.keep_alive(keep_alive);
+  stream_.expires_after(kIdleTimeout);
+  bhttp::async_write(stream_, response_, beast::bind_front_handler(&Session::on_write, shared_from_this(), keep_alive));
+}
+
+void Session::on_write(bool keep_alive, beast::error_code error, std::size_t) {
+  busy_ = false;
+  if (error || !keep_alive || stopping_) return close();
+  read();
+}
+
+void Session::close() {
+  beast::error_code ignored;
+  stream_.socket().shutdown(net::ip::tcp::socket::shutdown_both, ignored);
+  stream_.socket().close(ignored);
+}
+
+}  // namespace ie::http

@@ -1,0 +1,43 @@
+#pragma once
+// One HTTP/1.1 connection (Beast's advanced_server session): read a request, let the routes
+// answer it, write the answer, and read the next one while the client keeps the connection alive.
+// On shutdown an idle session closes at once and a busy one closes after its answer is written.
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <memory>
+#include <optional>
+
+#include "native/http/message.hpp"
+#include "native/http/routes.hpp"
+
+namespace ie::http {
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(boost::asio::ip::tcp::socket&& socket, Routes& routes, std::size_t max_body_bytes);
+
+  void run();
+  void stop();  // from any thread
+
+ private:
+  void read();
+  void on_header(boost::beast::error_code error, std::size_t bytes);
+  void read_body();
+  void on_read(boost::beast::error_code error, std::size_t bytes);
+  void answer(Incoming incoming);
+  void on_write(bool keep_alive, boost::beast::error_code error, std::size_t bytes);
+  void close();
+
+  boost::beast::tcp_stream stream_;
+  boost::beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  Response response_;  // kept alive until its write completes
+  bhttp::response<bhttp::empty_body> continue_{bhttp::status::continue_, 11};
+  Routes& routes_;
+  std::size_t max_body_bytes_;
+  std::string client_address_;
+  bool busy_ = false;      // a request was read and is not answered yet
+  bool stopping_ = false;  // the server is shutting down: no further requests
+};
+
+}  // namespace ie::http

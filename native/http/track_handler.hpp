@@ -1,0 +1,46 @@
+#pragma once
+// The two tracking routes. Limits are checked in the contract's order: JSON, batch length,
+// identity, then each event. Nothing is answered 2xx before Tracker::track_events has committed.
+#include <nlohmann/json.hpp>
+#include <utility>
+#include <vector>
+
+#include "native/http/access.hpp"
+#include "native/http/event_body.hpp"
+#include "native/http/message.hpp"
+#include "native/http/prometheus.hpp"
+#include "native/tracker.hpp"
+
+namespace ie::http {
+
+class TrackHandler {
+ public:
+  TrackHandler(Tracker& tracker, const Access& access, ReceiverMetrics& metrics, std::size_t max_batch_events, bool strict)
+      : tracker_(tracker), access_(access), metrics_(metrics), max_batch_events_(max_batch_events), strict_(strict) {}
+
+  // POST track_event: 200 {"status":"ok"}, or 422 naming the problem. An unknown event is a 422
+  // here in both modes: nothing was counted, and a 200 would tell the caller it was.
+  Response one(const Request& request);
+  // POST track_events: 200 {"accepted":N,"rejected":[{"index":i,"error":"…"}]}.
+  Response batch(const Request& request);
+
+ private:
+  struct Outcome {
+    std::size_t accepted = 0;
+    std::vector<std::pair<std::size_t, EventProblem>> rejected;  // by index in the request
+  };
+
+  Outcome track(const Request& request, const nlohmann::json& events, const nlohmann::json& batch_identity, bool is_batch);
+  std::vector<IdentityRule> identity_rules(const Request& request, const nlohmann::json& events,
+                                           const nlohmann::json& batch_identity) const;
+  void refuse_unknown_events(const nlohmann::json& events, bool is_batch) const;
+  Outcome commit(std::vector<TrackRequest> requests, std::vector<std::size_t> indexes, Outcome outcome);
+
+  Tracker& tracker_;
+  const Access& access_;
+  ReceiverMetrics& metrics_;
+  std::size_t max_batch_events_;
+  bool strict_;
+};
+
+}  // namespace ie::http

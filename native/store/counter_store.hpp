@@ -1,0 +1,82 @@
+#pragma once
+// Where counters live. Every store applies core's CounterWrites (Redis's semantics: PFADD, INCR,
+// INCRBYFLOAT, six-week TTLs) and answers the two questions metrics ask: the cardinality of a
+// union of HLL keys, and the sum of counter keys. Implementations: sqlite_store (embedded, the
+// default) and redis_store.
+#include <charconv>
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/counter_writes.hpp"
+
+namespace ie {
+
+// The store cannot be reached or cannot commit right now; nothing of the batch was written, and
+// the caller may retry (HTTP 503).
+struct StoreUnavailable : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// The counter writes of one tracked event. An event with an id is applied at most once: the id
+// is remembered (durably, in the same commit) for the store's dedup window.
+struct EventWrites {
+  std::string event_id;  // empty: no deduplication
+  std::vector<CounterWrite> writes;
+};
+
+// The text INCRBYFLOAT receives for an amount: the shortest decimal that reads back as the same
+// double. Redis adds it as a long double parsed from this text, and the SQLite store parses the
+// same text, so both stores hold the same sum after the same adds.
+inline std::string incrbyfloat_argument(double amount) {
+  char text[32];
+  return std::string(text, std::to_chars(text, text + sizeof text, amount).ptr);
+}
+
+struct ApplyResult {
+  std::size_t applied = 0;
+  std::size_t duplicates = 0;  // events whose id was already seen: accepted, changed nothing
+};
+
+// One key as stored, for `export`: raw value bytes as Redis's GET would return them.
+struct StoredKey {
+  std::string key;
+  std::string value;               // HLL bytes, or the decimal text of a total or sum
+  std::int64_t expires_at_ms = 0;  // 0: never
+};
+
+class CounterStore {
+ public:
+  virtual ~CounterStore() = default;
+
+  // All events' writes in one atomic, durable commit; returns only once committed. Concurrent
+  // callers may share a commit (group commit). Throws StoreUnavailable; a key that holds a value
+  // of another kind (Redis's WRONGTYPE, only ever put there by someone else) is a plain
+  // std::runtime_error.
+  virtual ApplyResult apply(const std::vector<EventWrites>& events, std::int64_t now_ms) = 0;
+
+  // PFCOUNT over the union of the keys (missing or expired keys count as empty).
+  virtual std::uint64_t count_unique(const std::vector<std::string>& keys, std::int64_t now_ms) = 0;
+
+  // The sum of the numeric keys (totals or sums; missing or expired keys are 0).
+  virtual double sum(const std::vector<std::string>& keys, std::int64_t now_ms) = 0;
+
+  // Every live key, for export into Redis.
+  virtual std::vector<StoredKey> dump(std::int64_t now_ms) = 0;
+
+  // A short description for start-up messages: "sqlite:data/x.sqlite3".
+  virtual std::string describe() const = 0;
+};
+
+// Opens "sqlite:PATH" or "redis://HOST:PORT[/DB]"; throws std::invalid_argument for other URLs.
+std::unique_ptr<CounterStore> open_store(const std::string& url);
+
+inline constexpr const char* kDefaultStoreUrl = "sqlite:data/internal-events.sqlite3";
+inline constexpr std::int64_t kEventIdWindowMs = 7LL * 24 * 3600 * 1000;
+// Where Redis remembers an event id (`{event_ids}_<id>`); the SQLite store exports its ids so.
+inline constexpr std::string_view kEventIdKeyPrefix = "{event_ids}_";
+
+}  // namespace ie

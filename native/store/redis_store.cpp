@@ -1,0 +1,437 @@
+#include "native/store/redis_store.hpp"
+
+#include <hiredis/hiredis.h>
+#include <poll.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <csignal>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string_view>
+
+namespace ie {
+
+namespace {
+
+constexpr timeval kConnectTimeout{2, 0};
+constexpr timeval kCommandTimeout{10, 0};
+constexpr std::size_t kIdleConnections = 8;
+constexpr std::array<std::string_view, 4> kOurPrefixes = {"{hll_counters}_", "{event_counters}_", "{event_sums}_",
+                                                          "{event_ids}_"};
+
+// Why one script per batch, and not MULTI/EXEC or a plain pipeline:
+// - deduplication is a condition (skip an event's writes when its id is known), which MULTI cannot
+//   express without WATCH round trips; a script decides it inside the server;
+// - nothing else runs while a script runs, and Redis propagates its effects to the AOF and the
+//   replicas as one unit: all of a batch or none of it, as durable as the server is configured;
+// - one EVALSHA carries the whole batch: one round trip however many events.
+// The shebang makes Redis refuse the script up front (OOM, MISCONF, a read-only replica) rather
+// than fail it half-way. Redis does not roll a script back, so the one partial case left is a
+// command failing inside it, which only a foreign value at one of our keys (WRONGTYPE) can cause.
+//
+// KEYS: for each event, its id key when it has an id, then the key of each of its writes.
+// ARGV: id window (ms), TTL (s), then for each event: its number of writes and whether it has
+//       an id ("1"/"0"), then for each write: p|i|f (PFADD, INCR, INCRBYFLOAT), the member or the
+//       amount, and n|r|x (no TTL, EXPIRE, EXPIRE NX).
+// Returns {applied, duplicates}.
+constexpr std::string_view kApplyScript = R"lua(#!lua
+local window, ttl, count = ARGV[1], ARGV[2], #ARGV
+local a, k = 3, 1
+local applied, duplicates = 0, 0
+while a <= count do
+  local writes, fresh = tonumber(ARGV[a]), true
+  if ARGV[a + 1] == '1' then
+    fresh = redis.call('SET', KEYS[k], '1', 'NX', 'PX', window)
+    k = k + 1
+  end
+  a = a + 2
+  if fresh then
+    applied = applied + 1
+    for _ = 1, writes do
+      local op, key, expiry = ARGV[a], KEYS[k], ARGV[a + 2]
+      if op == 'p' then
+        redis.call('PFADD', key, ARGV[a + 1])
+      elseif op == 'i' then
+        redis.call('INCR', key)
+      else
+        redis.call('INCRBYFLOAT', key, ARGV[a + 1])
+      end
+      if expiry == 'r' then
+        redis.call('EXPIRE', key, ttl)
+      elseif expiry == 'x' then
+        redis.call('EXPIRE', key, ttl, 'NX')
+      end
+      a, k = a + 3, k + 1
+    end
+  else
+    duplicates = duplicates + 1
+    a, k = a + 3 * writes, k + writes
+  end
+end
+return {applied, duplicates}
+)lua";
+
+// Error replies Redis gives before it runs anything: nothing was written, and trying again later
+// may work.
+bool refused_before_running(std::string_view error) {
+  constexpr std::array<std::string_view, 10> kRefusals = {"LOADING", "MISCONF", "READONLY",    "OOM",         "BUSY",
+                                                          "NOREPLICAS", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN", "NOAUTH"};
+  return std::any_of(kRefusals.begin(), kRefusals.end(), [&](std::string_view refusal) {
+    return error.starts_with(refusal) && (error.size() == refusal.size() || error[refusal.size()] == ' ');
+  });
+}
+
+struct FreeReply {
+  void operator()(redisReply* reply) const { freeReplyObject(reply); }
+};
+using Reply = std::unique_ptr<redisReply, FreeReply>;
+
+std::string_view text_of(const redisReply& reply) { return {reply.str, reply.len}; }
+
+// One command's arguments, binary-safe. Arguments made here are kept in owned_ (a deque never
+// moves what it holds); the others are views of the caller's strings.
+class Command {
+ public:
+  void add(std::string_view argument) {
+    argv_.push_back(argument.data());
+    lengths_.push_back(argument.size());
+  }
+  void add_owned(std::string argument) { add(owned_.emplace_back(std::move(argument))); }
+  void replace(std::size_t index, std::string_view argument) {
+    argv_[index] = argument.data();
+    lengths_[index] = argument.size();
+  }
+  std::string_view name() const { return {argv_[0], lengths_[0]}; }
+
+  int argc() const { return static_cast<int>(argv_.size()); }
+  const char** argv() { return argv_.data(); }
+  const std::size_t* lengths() const { return lengths_.data(); }
+
+ private:
+  std::vector<const char*> argv_;
+  std::vector<std::size_t> lengths_;
+  std::deque<std::string> owned_;
+};
+
+// One hiredis connection. Any I/O failure throws StoreUnavailable and leaves it broken: the pool
+// then drops it, and the next call connects anew.
+class Connection {
+ public:
+  explicit Connection(const RedisAddress& address) : address_(address) {
+    context_.reset(redisConnectWithTimeout(address.host.c_str(), address.port, kConnectTimeout));
+    if (!context_ || context_->err) io_failure("cannot connect");
+    redisSetTimeout(context_.get(), kCommandTimeout);
+    redisEnableKeepAlive(context_.get());
+    if (address.database != 0) {
+      Command select;
+      select.add("SELECT");
+      select.add_owned(std::to_string(address.database));
+      expect_no_error(run(select), select);
+    }
+  }
+
+  Reply run(Command& command) {
+    append(command);
+    return reply();
+  }
+
+  void append(Command& command) {
+    if (redisAppendCommandArgv(context_.get(), command.argc(), command.argv(), command.lengths()) != REDIS_OK) {
+      io_failure("cannot send");
+    }
+  }
+
+  Reply reply() {
+    void* raw = nullptr;
+    if (redisGetReply(context_.get(), &raw) != REDIS_OK || !raw) io_failure("no reply");
+    return Reply(static_cast<redisReply*>(raw));
+  }
+
+  // An error reply: StoreUnavailable when Redis refused to run the command, else a plain error.
+  const redisReply& expect_no_error(const Reply& reply, const Command& command) const {
+    if (reply->type != REDIS_REPLY_ERROR) return *reply;
+    const std::string message = address_.url() + ": " + std::string(command.name()) + ": " + std::string(text_of(*reply));
+    if (refused_before_running(text_of(*reply))) throw StoreUnavailable(message);
+    throw std::runtime_error(message);
+  }
+
+  // Whether an idle connection can still be used: nothing may be waiting to be read on it. A
+  // server that went away (restart, idle timeout) has closed it, and the socket is readable.
+  bool still_open() const {
+    pollfd socket{context_->fd, POLLIN, 0};
+    return context_->err == 0 && ::poll(&socket, 1, 0) == 0;
+  }
+
+ private:
+  [[noreturn]] void io_failure(const char* what) const {
+    const std::string why = context_ ? context_->errstr : "out of memory";
+    throw StoreUnavailable(address_.url() + ": " + what + ": " + (why.empty() ? "connection closed" : why));
+  }
+
+  struct Free {
+    void operator()(redisContext* context) const { redisFree(context); }
+  };
+  const RedisAddress& address_;
+  std::unique_ptr<redisContext, Free> context_;
+};
+
+// Idle connections. A connection goes back only after a use that did not throw: after an
+// exception it may hold unread replies or a broken socket, and is closed instead.
+class ConnectionPool {
+ public:
+  explicit ConnectionPool(const RedisAddress& address) : address_(address) {}
+
+  template <typename Use>
+  auto with_connection(Use&& use) {
+    std::unique_ptr<Connection> connection = take();
+    auto result = use(*connection);
+    give_back(std::move(connection));
+    return result;
+  }
+
+ private:
+  std::unique_ptr<Connection> take() {
+    {
+      const std::lock_guard lock(mutex_);
+      while (!idle_.empty()) {
+        auto connection = std::move(idle_.back());
+        idle_.pop_back();
+        if (connection->still_open()) return connection;
+      }
+    }
+    return std::make_unique<Connection>(address_);
+  }
+
+  void give_back(std::unique_ptr<Connection> connection) {
+    const std::lock_guard lock(mutex_);
+    if (idle_.size() < kIdleConnections) idle_.push_back(std::move(connection));
+  }
+
+  const RedisAddress& address_;
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<Connection>> idle_;
+};
+
+// The script's arguments for a batch, after two placeholders for EVALSHA/EVAL and the script.
+Command script_call(const std::vector<EventWrites>& events) {
+  std::size_t key_count = 0;
+  for (const auto& event : events) key_count += event.writes.size() + (event.event_id.empty() ? 0 : 1);
+  Command call;
+  call.add("EVALSHA");
+  call.add("");
+  call.add_owned(std::to_string(key_count));
+  for (const auto& event : events) {
+    if (!event.event_id.empty()) call.add_owned(std::string(kEventIdKeyPrefix) + event.event_id);
+    for (const auto& write : event.writes) call.add(write.key);
+  }
+  call.add_owned(std::to_string(kEventIdWindowMs));
+  call.add_owned(std::to_string(kWeeklyKeyTtlSeconds));
+  for (const auto& event : events) {
+    call.add_owned(std::to_string(event.writes.size()));
+    call.add(event.event_id.empty() ? "0" : "1");
+    for (const auto& write : event.writes) {
+      switch (write.operation) {
+        case CounterOperation::pfadd:
+          call.add("p");
+          call.add(write.member);
+          break;
+        case CounterOperation::incr:
+          call.add("i");
+          call.add("");
+          break;
+        case CounterOperation::incrbyfloat:
+          call.add("f");
+          call.add_owned(incrbyfloat_argument(write.amount));
+          break;
+      }
+      call.add(write.expiry == Expiry::refresh ? "r" : write.expiry == Expiry::if_none ? "x" : "n");
+    }
+  }
+  return call;
+}
+
+std::optional<double> parse_number(std::string_view text) {
+  double number = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
+  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return number;
+}
+
+bool ours(std::string_view key) {
+  return std::any_of(kOurPrefixes.begin(), kOurPrefixes.end(), [&](std::string_view prefix) { return key.starts_with(prefix); });
+}
+
+}  // namespace
+
+RedisAddress RedisAddress::parse(const std::string& url) {
+  const auto invalid = [&](const std::string& why) {
+    return std::invalid_argument("invalid store URL '" + url + "' (" + why + "): expected redis://HOST:PORT[/DB]");
+  };
+  constexpr std::string_view scheme = "redis://";
+  if (!url.starts_with(scheme)) throw invalid("not redis://");
+  std::string_view rest = std::string_view(url).substr(scheme.size());
+  RedisAddress address;
+  if (const auto slash = rest.find('/'); slash != std::string_view::npos) {
+    const std::string_view database = rest.substr(slash + 1);
+    const auto [end, error] = std::from_chars(database.data(), database.data() + database.size(), address.database);
+    if (error != std::errc() || end != database.data() + database.size() || address.database < 0) throw invalid("bad DB number");
+    rest = rest.substr(0, slash);
+  }
+  const auto colon = rest.rfind(':');
+  if (colon != std::string_view::npos && rest.substr(colon).find(']') == std::string_view::npos) {
+    const std::string_view port = rest.substr(colon + 1);
+    const auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), address.port);
+    if (error != std::errc() || end != port.data() + port.size() || address.port < 1 || address.port > 65535) throw invalid("bad port");
+    rest = rest.substr(0, colon);
+  }
+  if (rest.size() >= 2 && rest.front() == '[' && rest.back() == ']') rest = rest.substr(1, rest.size() - 2);
+  if (rest.empty()) throw invalid("no host");
+  address.host = std::string(rest);
+  return address;
+}
+
+std::string RedisAddress::url() const {
+  const bool ipv6 = host.find(':') != std::string::npos;
+  return "redis://" + (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port) + "/" + std::to_string(database);
+}
+
+struct RedisStore::Impl {
+  explicit Impl(RedisAddress where) : address(std::move(where)), pool(address) {}
+
+  // EVALSHA of the script; EVAL when the server does not know it (a restart, SCRIPT FLUSH),
+  // which also caches it there again.
+  Reply run_script(Connection& connection, Command& call) {
+    const std::string sha = script_sha(connection);  // the call only views it
+    call.replace(1, sha);
+    Reply reply = connection.run(call);
+    if (reply->type == REDIS_REPLY_ERROR && text_of(*reply).starts_with("NOSCRIPT")) {
+      call.replace(0, "EVAL");
+      call.replace(1, kApplyScript);
+      reply = connection.run(call);
+    }
+    connection.expect_no_error(reply, call);
+    return reply;
+  }
+
+  std::string script_sha(Connection& connection) {
+    {
+      const std::lock_guard lock(mutex);
+      if (!sha.empty()) return sha;
+    }
+    Command load;
+    load.add("SCRIPT");
+    load.add("LOAD");
+    load.add(kApplyScript);
+    const Reply reply = connection.run(load);
+    const std::string loaded(text_of(connection.expect_no_error(reply, load)));
+    const std::lock_guard lock(mutex);
+    sha = loaded;
+    return sha;
+  }
+
+  RedisAddress address;
+  ConnectionPool pool;
+  std::mutex mutex;
+  std::string sha;  // of kApplyScript, once the server told it
+};
+
+RedisStore::RedisStore(RedisAddress address) : impl_(std::make_unique<Impl>(std::move(address))) {
+  // hiredis writes to sockets with write(): a server that closed the connection must be an
+  // error on that call, not a SIGPIPE that ends the process. Whoever set a handler keeps it.
+  struct sigaction current {};
+  if (::sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) std::signal(SIGPIPE, SIG_IGN);
+}
+
+RedisStore::~RedisStore() = default;
+
+ApplyResult RedisStore::apply(const std::vector<EventWrites>& events, std::int64_t) {
+  if (events.empty()) return {};
+  Command call = script_call(events);
+  return impl_->pool.with_connection([&](Connection& connection) {
+    const Reply reply = impl_->run_script(connection, call);
+    if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2) throw std::runtime_error(describe() + ": unexpected script reply");
+    return ApplyResult{static_cast<std::size_t>(reply->element[0]->integer), static_cast<std::size_t>(reply->element[1]->integer)};
+  });
+}
+
+std::uint64_t RedisStore::count_unique(const std::vector<std::string>& keys, std::int64_t) {
+  if (keys.empty()) return 0;
+  Command pfcount;
+  pfcount.add("PFCOUNT");
+  for (const auto& key : keys) pfcount.add(key);
+  return impl_->pool.with_connection([&](Connection& connection) {
+    const Reply reply = connection.run(pfcount);
+    return static_cast<std::uint64_t>(connection.expect_no_error(reply, pfcount).integer);
+  });
+}
+
+double RedisStore::sum(const std::vector<std::string>& keys, std::int64_t) {
+  if (keys.empty()) return 0;
+  Command mget;
+  mget.add("MGET");
+  for (const auto& key : keys) mget.add(key);
+  const Reply reply = impl_->pool.with_connection([&](Connection& connection) {
+    Reply values = connection.run(mget);
+    connection.expect_no_error(values, mget);
+    return values;
+  });
+  double total = 0;
+  for (std::size_t i = 0; i < reply->elements; ++i) {
+    const redisReply& value = *reply->element[i];
+    if (value.type == REDIS_REPLY_NIL) continue;
+    const auto number = value.type == REDIS_REPLY_STRING ? parse_number(text_of(value)) : std::nullopt;
+    if (!number) throw std::runtime_error(describe() + ": counter " + keys[i] + " holds no number");
+    total += *number;
+  }
+  return total;
+}
+
+std::vector<StoredKey> RedisStore::dump(std::int64_t now_ms) {
+  return impl_->pool.with_connection([&](Connection& connection) {
+    std::vector<StoredKey> stored;
+    std::string cursor = "0";
+    do {
+      Command scan;
+      scan.add("SCAN");
+      scan.add(cursor);
+      scan.add("COUNT");
+      scan.add("1000");
+      const Reply page = connection.run(scan);
+      connection.expect_no_error(page, scan);
+      cursor = std::string(text_of(*page->element[0]));
+      std::vector<std::string> keys;
+      for (std::size_t i = 0; i < page->element[1]->elements; ++i) {
+        const std::string_view key = text_of(*page->element[1]->element[i]);
+        if (ours(key)) keys.emplace_back(key);
+      }
+      // GET and PTTL of the whole page in one round trip.
+      std::vector<Command> commands(2 * keys.size());
+      for (std::size_t i = 0; i < keys.size(); ++i) {
+        commands[2 * i].add("GET");
+        commands[2 * i].add(keys[i]);
+        commands[2 * i + 1].add("PTTL");
+        commands[2 * i + 1].add(keys[i]);
+      }
+      for (auto& command : commands) connection.append(command);
+      for (const auto& key : keys) {
+        const Reply value = connection.reply();
+        const Reply ttl = connection.reply();
+        if (value->type != REDIS_REPLY_STRING || ttl->integer == -2) continue;  // gone, or not a string
+        stored.push_back({key, std::string(text_of(*value)), ttl->integer < 0 ? 0 : now_ms + ttl->integer});
+      }
+    } while (cursor != "0");
+    // SCAN may return a key twice.
+    std::sort(stored.begin(), stored.end(), [](const StoredKey& a, const StoredKey& b) { return a.key < b.key; });
+    stored.erase(std::unique(stored.begin(), stored.end(), [](const StoredKey& a, const StoredKey& b) { return a.key == b.key; }),
+                 stored.end());
+    return stored;
+  });
+}
+
+std::string RedisStore::describe() const { return impl_->address.url(); }
+
+}  // namespace ie

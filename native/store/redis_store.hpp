@@ -1,0 +1,48 @@
+#pragma once
+// Counters in Redis, under the very keys and commands GitLab uses: PFADD, INCR, INCRBYFLOAT and
+// EXPIRE, so an existing GitLab Redis and this store can read each other's counters.
+//
+// Each apply() is one EVALSHA of a Lua script that checks every event's id and makes its writes:
+// atomic, one round trip per batch, and exactly as durable as the server's own configuration
+// (appendfsync) makes it. Connections come from a small pool and are reopened after failures;
+// an unreachable server is StoreUnavailable, never a success.
+#include <memory>
+#include <string>
+
+#include "native/store/counter_store.hpp"
+
+namespace ie {
+
+struct RedisAddress {
+  std::string host;
+  int port = 6379;
+  int database = 0;
+
+  // "redis://HOST:PORT[/DB]" (HOST may be [IPv6]); throws std::invalid_argument.
+  static RedisAddress parse(const std::string& url);
+  std::string url() const;
+};
+
+class RedisStore final : public CounterStore {
+ public:
+  // Connects lazily: a server that is down now is StoreUnavailable at the first call, not here.
+  explicit RedisStore(RedisAddress address);
+  ~RedisStore() override;
+  RedisStore(const RedisStore&) = delete;
+  RedisStore& operator=(const RedisStore&) = delete;
+
+  // now_ms is not used: Redis expires keys by its own clock.
+  ApplyResult apply(const std::vector<EventWrites>& events, std::int64_t now_ms) override;
+  std::uint64_t count_unique(const std::vector<std::string>& keys, std::int64_t now_ms) override;
+  double sum(const std::vector<std::string>& keys, std::int64_t now_ms) override;
+  // Our keys only ({hll_counters}_…, {event_counters}_…, {event_sums}_…, {event_ids}_…); expiry
+  // times are now_ms plus the key's PTTL.
+  std::vector<StoredKey> dump(std::int64_t now_ms) override;
+  std::string describe() const override;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ie

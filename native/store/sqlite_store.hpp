@@ -1,0 +1,44 @@
+#pragma once
+// The embedded store: one SQLite file that holds every counter exactly as Redis would hold it, so
+// `export` is plain SET and both stores answer the same numbers.
+//
+//   counters(key TEXT PRIMARY KEY, value BLOB, expires_at_ms INTEGER NULL)
+//       HLLs as Redis's bytes, totals as integers, sums as the decimal text INCRBYFLOAT leaves
+//   event_ids(id TEXT PRIMARY KEY, expires_at_ms INTEGER)
+//
+// Durability: WAL with synchronous=FULL, so a commit is on disk before apply() returns. Fsyncs
+// are the cost, so writes are group-committed: apply() queues its events and waits; one writer
+// thread takes everything queued, applies it in one transaction and answers every waiting caller
+// (or fails them all; nothing is partially written). Reads use their own connections, which WAL
+// never blocks behind the writer.
+//
+// Expiry follows Redis: a key past its expires_at_ms reads as missing and is written as if absent.
+// now_ms is the caller's clock; the purge of expired rows (on open, then every minute) uses the
+// wall clock, so callers should pass wall-clock time too.
+#include <filesystem>
+#include <memory>
+
+#include "native/store/counter_store.hpp"
+
+namespace ie {
+
+class SqliteStore final : public CounterStore {
+ public:
+  // Creates the file and its parent folders when missing. Throws StoreUnavailable.
+  explicit SqliteStore(const std::filesystem::path& path);
+  ~SqliteStore() override;
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  ApplyResult apply(const std::vector<EventWrites>& events, std::int64_t now_ms) override;
+  std::uint64_t count_unique(const std::vector<std::string>& keys, std::int64_t now_ms) override;
+  double sum(const std::vector<std::string>& keys, std::int64_t now_ms) override;
+  std::vector<StoredKey> dump(std::int64_t now_ms) override;
+  std::string describe() const override;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ie

@@ -1,0 +1,89 @@
+#include "native/tracker.hpp"
+
+#include <chrono>
+#include <iostream>
+
+#include "core/counter_writes.hpp"
+
+namespace ie {
+
+namespace {
+
+std::int64_t system_now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+void log_to_stderr(const std::string& line) { std::cerr << "internal-events: " << line << '\n'; }
+
+std::map<std::string, Scalar> identifier_fields(const Identifiers& identifiers) {
+  std::map<std::string, Scalar> fields;
+  if (identifiers.user) fields["user"] = *identifiers.user;
+  if (identifiers.project) fields["project"] = *identifiers.project;
+  if (identifiers.namespace_id) fields["namespace"] = *identifiers.namespace_id;
+  return fields;
+}
+
+}  // namespace
+
+Date utc_date(std::int64_t now_ms) {
+  constexpr std::int64_t kMsPerDay = 86400000;
+  return date_from_days(now_ms >= 0 ? now_ms / kMsPerDay : (now_ms - kMsPerDay + 1) / kMsPerDay);
+}
+
+Tracker::Tracker(Definitions definitions, CounterStore& store, TrackerOptions options)
+    : definitions_(std::move(definitions)), rules_(definitions_), store_(store), options_(std::move(options)) {
+  if (!options_.now_ms) options_.now_ms = system_now_ms;
+  if (!options_.log) options_.log = log_to_stderr;
+}
+
+EventInput Tracker::with_default_namespace(EventInput input) const {
+  const auto project = input.identifiers.find("project");
+  const bool has_namespace = input.identifiers.count("namespace") && !std::holds_alternative<std::nullptr_t>(input.identifiers["namespace"]);
+  if (!has_namespace && project != input.identifiers.end() && options_.namespace_of_project) {
+    if (const auto* id = std::get_if<std::int64_t>(&project->second)) {
+      if (auto namespace_id = options_.namespace_of_project(*id)) input.identifiers["namespace"] = *namespace_id;
+    }
+  }
+  return input;
+}
+
+EventWrites Tracker::writes_for(const Event& event, const std::string& event_id, const Date& today) const {
+  CounterPlan plan = plan_counter_writes(rules_.for_event(event.name), event, today);
+  for (const auto& reason : plan.skipped) options_.log("event '" + event.name + "': skipped " + reason);
+  return EventWrites{event_id, std::move(plan.writes)};
+}
+
+bool Tracker::track_event(const std::string& event_name, const Identifiers& identifiers,
+                          const std::map<std::string, Scalar>& additional_properties, bool /*send_snowplow_event*/) {
+  try {
+    const BatchOutcome outcome = track_events({TrackRequest{{event_name, identifier_fields(identifiers), additional_properties}, ""}});
+    if (!outcome.rejected.empty() && options_.mode == ValidationMode::strict) throw_event_error(outcome.rejected.front().second);
+    return outcome.accepted == 1;
+  } catch (const StoreUnavailable& error) {
+    if (options_.mode == ValidationMode::strict) throw;
+    options_.log("event '" + event_name + "' not counted: " + error.what());
+    return false;
+  }
+}
+
+BatchOutcome Tracker::track_events(const std::vector<TrackRequest>& requests) {
+  BatchOutcome outcome;
+  const Date today = utc_date(options_.now_ms());
+  std::vector<EventWrites> batch;
+  for (std::size_t index = 0; index < requests.size(); ++index) {
+    auto result = validate_event(definitions_, with_default_namespace(requests[index].input));
+    if (const auto* error = std::get_if<EventError>(&result)) {
+      options_.log(error->message);
+      outcome.rejected.emplace_back(index, *error);
+      continue;
+    }
+    batch.push_back(writes_for(std::get<Event>(result), requests[index].event_id, today));
+  }
+  if (!batch.empty()) store_.apply(batch, options_.now_ms());  // StoreUnavailable: nothing was counted
+  outcome.accepted = batch.size();
+  accepted_ += outcome.accepted;
+  rejected_ += outcome.rejected.size();
+  return outcome;
+}
+
+}  // namespace ie

@@ -1,0 +1,84 @@
+#pragma once
+// The C++ backend API, GitLab's InternalEvents.track_event: validate the event against the
+// definitions, then apply every counter rule it triggers in one atomic, durable store commit.
+//
+//   ie::Tracker tracker(ie::load_definitions("config"), *ie::open_store("sqlite:data/x.sqlite3"));
+//   tracker.track_event("i_code_review_user_apply_suggestion", {.user = 1, .project = 7}, {{"label", "diff"}});
+//
+// Production mode (the default) logs and counts problems and never throws: a tracking call must
+// not break its caller. Strict mode (development, tests) throws the typed errors of event_errors.hpp.
+#include <atomic>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/counter_rules.hpp"
+#include "core/event_errors.hpp"
+#include "native/store/counter_store.hpp"
+
+namespace ie {
+
+// Designated initializers read best at call sites: {.user = 1, .project = 7}.
+struct Identifiers {
+  std::optional<std::int64_t> user = std::nullopt;
+  std::optional<std::int64_t> project = std::nullopt;
+  std::optional<std::int64_t> namespace_id = std::nullopt;
+};
+
+struct TrackerOptions {
+  ValidationMode mode = ValidationMode::production;
+  // GitLab defaults the namespace to the project's; we know projects only through this lookup.
+  std::function<std::optional<std::int64_t>(std::int64_t project)> namespace_of_project;
+  std::function<std::int64_t()> now_ms;                  // default: the system clock
+  std::function<void(const std::string&)> log;           // default: one line on stderr
+};
+
+// One event of a batch, before validation (identifiers and properties may have any type).
+struct TrackRequest {
+  EventInput input;
+  std::string event_id;
+};
+
+struct BatchOutcome {
+  std::size_t accepted = 0;  // applied, or duplicates of events applied before
+  std::vector<std::pair<std::size_t, EventError>> rejected;  // index in the batch, why
+};
+
+class Tracker {
+ public:
+  Tracker(Definitions definitions, CounterStore& store, TrackerOptions options = {});
+
+  // True when the event was counted. Strict mode throws EventValidationError subclasses and
+  // StoreUnavailable; production mode logs them and returns false.
+  bool track_event(const std::string& event_name, const Identifiers& identifiers,
+                   const std::map<std::string, Scalar>& additional_properties = {}, bool send_snowplow_event = true);
+
+  // Many events, one commit: invalid events are rejected one by one, the valid ones all land or
+  // (StoreUnavailable, always thrown) none does.
+  BatchOutcome track_events(const std::vector<TrackRequest>& requests);
+
+  const Definitions& definitions() const { return definitions_; }
+  CounterStore& store() { return store_; }
+  std::int64_t now_ms() const { return options_.now_ms(); }
+
+  std::uint64_t accepted_total() const { return accepted_; }
+  std::uint64_t rejected_total() const { return rejected_; }
+
+ private:
+  EventInput with_default_namespace(EventInput input) const;
+  EventWrites writes_for(const Event& event, const std::string& event_id, const Date& today) const;
+
+  Definitions definitions_;
+  CounterRules rules_;
+  CounterStore& store_;
+  TrackerOptions options_;
+  std::atomic<std::uint64_t> accepted_{0};
+  std::atomic<std::uint64_t> rejected_{0};
+};
+
+// Today's date in UTC from milliseconds since the epoch.
+Date utc_date(std::int64_t now_ms);
+
+}  // namespace ie

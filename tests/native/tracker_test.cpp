@@ -1,0 +1,97 @@
+#include <doctest/doctest.h>
+
+#include <filesystem>
+
+#include "native/definitions_loader.hpp"
+#include "native/metric_reader.hpp"
+#include "native/tracker.hpp"
+
+using namespace ie;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::int64_t kWednesday2021W01 = 1609934400000;  // 2021-01-06 12:00 UTC
+
+struct TrackerFixture {
+  fs::path folder = fs::temp_directory_path() / ("ie-tracker-" + std::to_string(::getpid()) + "-" + std::to_string(++counter()));
+  std::unique_ptr<CounterStore> store = open_store("sqlite:" + (folder / "counters.sqlite3").string());
+  std::vector<std::string> logged;
+  std::int64_t now = kWednesday2021W01;
+
+  ~TrackerFixture() { fs::remove_all(folder); }
+
+  Tracker tracker(ValidationMode mode) {
+    TrackerOptions options;
+    options.mode = mode;
+    options.now_ms = [this] { return now; };
+    options.log = [this](const std::string& line) { logged.push_back(line); };
+    options.namespace_of_project = [](std::int64_t project) { return std::optional<std::int64_t>(project * 100); };
+    return Tracker(load_definitions("config"), *store, options);
+  }
+
+  double current_week(const std::string& event, std::optional<std::string> unique = std::nullopt) {
+    const Definitions definitions = load_definitions("config");
+    return MetricReader(definitions, *store).event_value(event, unique, ReadWindow::current_week, utc_date(now), now);
+  }
+
+  static int& counter() {
+    static int value = 0;
+    return value;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("track_event counts every counter of the event in one call") {
+  TrackerFixture fixture;
+  Tracker tracker = fixture.tracker(ValidationMode::strict);
+  CHECK(tracker.track_event("i_code_review_user_apply_suggestion", {.user = 1, .project = 7}, {{"label", std::string("diff")}}));
+  CHECK(tracker.track_event("i_code_review_user_apply_suggestion", {.user = 2}));
+  CHECK(tracker.track_event("i_code_review_user_apply_suggestion", {.user = 1}));
+  CHECK(fixture.current_week("i_code_review_user_apply_suggestion") == 3);
+  CHECK(fixture.current_week("i_code_review_user_apply_suggestion", "user.id") == 2);
+}
+
+TEST_CASE("the namespace defaults to the project's") {
+  TrackerFixture fixture;
+  Tracker tracker = fixture.tracker(ValidationMode::strict);
+  CHECK(tracker.track_event("pull_package", {.user = 1, .project = 7}));                     // namespace 700
+  CHECK(tracker.track_event("pull_package", {.user = 1, .project = 8, .namespace_id = 700}));  // given: kept
+  CHECK(tracker.track_event("pull_package", {.user = 1, .project = 9, .namespace_id = 5}));
+  CHECK(fixture.current_week("pull_package", "namespace.id") == 2);
+}
+
+TEST_CASE("strict mode throws typed errors, production mode logs and carries on") {
+  TrackerFixture fixture;
+  Tracker strict = fixture.tracker(ValidationMode::strict);
+  CHECK_THROWS_AS(strict.track_event("no_such_event", {.user = 1}), UnknownEventError);
+  CHECK_THROWS_AS(strict.track_event("pull_package", {}, {{"label", std::int64_t{3}}}), InvalidPropertyTypeError);
+  CHECK_THROWS_AS(strict.track_event("pull_package", {}, {{"colour", std::string("red")}}), UndeclaredPropertyError);
+
+  Tracker production = fixture.tracker(ValidationMode::production);
+  CHECK_FALSE(production.track_event("no_such_event", {.user = 1}));
+  CHECK_FALSE(production.track_event("pull_package", {}, {{"label", std::int64_t{3}}}));
+  CHECK(production.track_event("pull_package", {.user = 1}));
+  CHECK(production.rejected_total() == 2);
+  CHECK(production.accepted_total() == 1);
+  REQUIRE(fixture.logged.size() >= 2);
+  CHECK(fixture.logged[0].find("no_such_event") != std::string::npos);
+  CHECK(fixture.current_week("pull_package") == 1);
+}
+
+TEST_CASE("a batch rejects bad events one by one and counts the good ones") {
+  TrackerFixture fixture;
+  Tracker tracker = fixture.tracker(ValidationMode::production);
+  const auto outcome = tracker.track_events({
+      {{"pull_package", {{"user", std::int64_t{1}}}, {}}, "a"},
+      {{"pull_package", {}, {{"value", std::string("big")}}}, "b"},
+      {{"pull_package", {{"user", std::int64_t{2}}}, {}}, "c"},
+      {{"pull_package", {{"user", std::int64_t{2}}}, {}}, "c"},  // a retry of the same event
+  });
+  CHECK(outcome.accepted == 3);
+  REQUIRE(outcome.rejected.size() == 1);
+  CHECK(outcome.rejected[0].first == 1);
+  CHECK(outcome.rejected[0].second.field == "value");
+  CHECK(fixture.current_week("pull_package") == 2);  // "c" counted once
+}
