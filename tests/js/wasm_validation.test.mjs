@@ -7,16 +7,16 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
-import { wrapCore } from '../../js/src/wasm_core.js';
+import { instantiateCore, wrapCore } from '../../js/src/wasm_core.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const web = path.join(root, 'build/web');
 
+// The optimized module the browser gets (build/web), through the glue's own loader. In node,
+// fetch() cannot read a file path: the loader takes the bytes.
 async function loadCore() {
-  const { default: createInternalEventsCore } = await import(path.join(web, 'internal-events.js'));
-  // Under node >= 18 emscripten 3.1.6's loader would try fetch() on a file path: hand it the bytes.
   const wasmBinary = await readFile(path.join(web, 'internal-events.wasm'));
-  return wrapCore(await createInternalEventsCore({ wasmBinary }));
+  return wrapCore(await instantiateCore({ wasmBinary }));
 }
 
 test('the wasm core reports its version', async () => {
