@@ -1,7 +1,6 @@
 #include "core/scalar.hpp"
 
-#include <cstdio>
-#include <cstdlib>
+#include "core/number_text.hpp"
 
 namespace ie {
 
@@ -31,16 +30,7 @@ std::string scalar_text(const Scalar& value) {
     std::string operator()(std::nullptr_t) const { return "null"; }
     std::string operator()(bool b) const { return b ? "true" : "false"; }
     std::string operator()(std::int64_t i) const { return std::to_string(i); }
-    // The shortest text that reads back as the same double (floating to_chars is missing in
-    // emscripten's libc++, so this searches the precision with snprintf).
-    std::string operator()(double d) const {
-      char buffer[32];
-      for (int precision = 1; precision <= 17; ++precision) {
-        std::snprintf(buffer, sizeof buffer, "%.*g", precision, d);
-        if (std::strtod(buffer, nullptr) == d) break;
-      }
-      return buffer;
-    }
+    std::string operator()(double d) const { return double_text(d); }
     std::string operator()(const std::string& s) const { return s; }
   };
   return std::visit(Visitor{}, value);
