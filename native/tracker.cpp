@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "core/counter_writes.hpp"
+#include "native/wait_for.hpp"
 
 namespace ie {
 
@@ -66,12 +67,16 @@ bool Tracker::track_event(const std::string& event_name, const Identifiers& iden
   }
 }
 
-BatchOutcome Tracker::track_events(const std::vector<TrackRequest>& requests) {
+BatchOutcome Tracker::track_events(std::vector<TrackRequest> requests) {
+  return wait_for<BatchOutcome>([&](TrackDone done) { track_events_async(std::move(requests), std::move(done)); });
+}
+
+void Tracker::track_events_async(std::vector<TrackRequest> requests, TrackDone done) {
   BatchOutcome outcome;
   const Date today = utc_date(options_.now_ms());
   std::vector<EventWrites> batch;
   for (std::size_t index = 0; index < requests.size(); ++index) {
-    auto result = validate_event(definitions_, with_default_namespace(requests[index].input));
+    auto result = validate_event(definitions_, with_default_namespace(std::move(requests[index].input)));
     if (const auto* error = std::get_if<EventError>(&result)) {
       options_.log(error->message);
       outcome.rejected.emplace_back(index, *error);
@@ -79,11 +84,19 @@ BatchOutcome Tracker::track_events(const std::vector<TrackRequest>& requests) {
     }
     batch.push_back(writes_for(std::get<Event>(result), requests[index].event_id, today));
   }
-  if (!batch.empty()) store_.apply(batch, options_.now_ms());  // StoreUnavailable: nothing was counted
   outcome.accepted = batch.size();
+  if (batch.empty()) return counted(std::move(outcome), done);
+  store_.apply_async(std::move(batch), options_.now_ms(),
+                     [this, outcome = std::move(outcome), done = std::move(done)](std::exception_ptr error, ApplyResult) mutable {
+                       if (error) return done(error, {});  // StoreUnavailable: nothing was counted
+                       counted(std::move(outcome), done);
+                     });
+}
+
+void Tracker::counted(BatchOutcome outcome, const TrackDone& done) {
   accepted_ += outcome.accepted;
   rejected_ += outcome.rejected.size();
-  return outcome;
+  done(nullptr, std::move(outcome));
 }
 
 }  // namespace ie

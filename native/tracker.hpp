@@ -8,6 +8,7 @@
 // Production mode (the default) logs and counts problems and never throws: a tracking call must
 // not break its caller. Strict mode (development, tests) throws the typed errors of event_errors.hpp.
 #include <atomic>
+#include <exception>
 #include <functional>
 #include <map>
 #include <optional>
@@ -46,6 +47,10 @@ struct BatchOutcome {
   std::vector<std::pair<std::size_t, EventError>> rejected;  // index in the batch, why
 };
 
+// How an asynchronous batch ends: StoreUnavailable (nothing counted), or the outcome. Called
+// exactly once and must not throw; see CounterStore::apply_async for the thread it runs on.
+using TrackDone = std::function<void(std::exception_ptr, BatchOutcome)>;
+
 class Tracker {
  public:
   Tracker(Definitions definitions, CounterStore& store, TrackerOptions options = {});
@@ -56,8 +61,12 @@ class Tracker {
                    const std::map<std::string, Scalar>& additional_properties = {}, bool send_snowplow_event = true);
 
   // Many events, one commit: invalid events are rejected one by one, the valid ones all land or
-  // (StoreUnavailable, always thrown) none does.
-  BatchOutcome track_events(const std::vector<TrackRequest>& requests);
+  // (StoreUnavailable, always thrown) none does. track_events_async() with a wait.
+  BatchOutcome track_events(std::vector<TrackRequest> requests);
+
+  // The same without waiting for the commit: validation happens here, on the caller's thread;
+  // `done` follows once the store has committed (at once when nothing valid is left to commit).
+  void track_events_async(std::vector<TrackRequest> requests, TrackDone done);
 
   const Definitions& definitions() const { return definitions_; }
   CounterStore& store() { return store_; }
@@ -68,6 +77,7 @@ class Tracker {
 
  private:
   EventInput with_default_namespace(EventInput input) const;
+  void counted(BatchOutcome outcome, const TrackDone& done);
   EventWrites writes_for(const Event& event, const std::string& event_id, const Date& today) const;
 
   Definitions definitions_;

@@ -2,6 +2,8 @@
 // The receiver's request and response types, and what a session knows about a request beyond its
 // bytes: who sent it and whether the body was cut off at the size limit.
 #include <boost/beast/http.hpp>
+#include <exception>
+#include <functional>
 #include <string>
 
 namespace ie::http {
@@ -10,6 +12,15 @@ namespace bhttp = boost::beast::http;
 
 using Request = bhttp::request<bhttp::string_body>;
 using Response = bhttp::response<bhttp::string_body>;
+
+// Makes an answer where the session that writes it runs (its strand); what it throws is answered
+// as an error.
+using MakeResponse = std::function<Response()>;
+
+// How an answer that waits for something (the tracking routes wait for a commit) arrives: called
+// exactly once, from any thread (the store's), with what makes it. The caller's thread only hands
+// it over; the answer is built on the session's strand.
+using Later = std::function<void(MakeResponse)>;
 
 struct Incoming {
   Request message;

@@ -25,44 +25,78 @@ Routes::Routes(Tracker& tracker, const ReceiverConfig& config)
       files_(config.static_dir, config.assets_dir),
       track_(tracker, access_, metrics_, config.max_batch_events, config.strict),
       read_(tracker) {
+  const auto pending = [](auto answer) {
+    return [answer](const Request& r, const Target&, Later& later) -> std::optional<Response> {
+      answer(r, std::move(later));
+      return std::nullopt;
+    };
+  };
   routes_ = {
-      {"/api/v4/usage_data/track_event", bhttp::verb::post, true, [this](const Request& r, const Target&) { return track_.one(r); }},
-      {"/api/v4/usage_data/track_events", bhttp::verb::post, true, [this](const Request& r, const Target&) { return track_.batch(r); }},
+      {"/api/v4/usage_data/track_event", bhttp::verb::post, true,
+       pending([this](const Request& r, Later later) { track_.one(r, std::move(later)); })},
+      {"/api/v4/usage_data/track_events", bhttp::verb::post, true,
+       pending([this](const Request& r, Later later) { track_.batch(r, std::move(later)); })},
       {"/api/v4/usage_data/metrics", bhttp::verb::get, true,
-       [this](const Request& r, const Target& t) { access_.require_reader(r); return read_.metric(r, t); }},
+       at_once([this](const Request& r, const Target& t) { access_.require_reader(r); return read_.metric(r, t); })},
       {"/api/v4/usage_data/service_ping", bhttp::verb::get, true,
-       [this](const Request& r, const Target& t) { access_.require_reader(r); return read_.service_ping(r, t); }},
+       at_once([this](const Request& r, const Target& t) { access_.require_reader(r); return read_.service_ping(r, t); })},
       {"/-/health", bhttp::verb::get, false,
-       [](const Request& r, const Target&) { return json_response(r, bhttp::status::ok, {{"status", "ok"}}); }},
-      {"/-/readiness", bhttp::verb::get, false, [this](const Request& r, const Target&) { return readiness(r); }},
-      {"/-/metrics", bhttp::verb::get, false, [this](const Request& r, const Target&) { return prometheus(r); }},
+       at_once([](const Request& r, const Target&) { return json_response(r, bhttp::status::ok, {{"status", "ok"}}); })},
+      {"/-/readiness", bhttp::verb::get, false, at_once([this](const Request& r, const Target&) { return readiness(r); })},
+      {"/-/metrics", bhttp::verb::get, false, at_once([this](const Request& r, const Target&) { return prometheus(r); })},
   };
 }
 
-Response Routes::handle(const Incoming& incoming) {
-  const auto started = Clock::now();
-  std::string route_label = "unknown";
-  Response response = dispatch(incoming, route_label);
-  cors_.decorate(incoming.message, response);
+Routes::Answer Routes::at_once(std::function<Response(const Request&, const Target&)> answer) {
+  return [answer = std::move(answer)](const Request& r, const Target& t, Later&) -> std::optional<Response> { return answer(r, t); };
+}
+
+void Routes::handle(const Incoming& incoming, Respond respond) {
+  auto exchange = std::make_shared<Exchange>(Exchange{incoming, Clock::now(), "unknown", std::move(respond)});
+  if (auto response = dispatch(exchange)) {
+    exchange->respond([this, exchange, response = std::move(*response)]() mutable { return finish(*exchange, std::move(response)); });
+  }
+}
+
+Response Routes::finish(const Exchange& exchange, Response response) {
+  cors_.decorate(exchange.incoming.message, response);
   // An unread body would be taken for the next request.
-  if (incoming.body_too_large) response.keep_alive(false);
-  metrics_.request_answered(route_label, response.result_int(), std::chrono::duration<double>(Clock::now() - started).count());
+  if (exchange.incoming.body_too_large) response.keep_alive(false);
+  metrics_.request_answered(exchange.route_label, response.result_int(),
+                            std::chrono::duration<double>(Clock::now() - exchange.started).count());
   return response;
 }
 
-Response Routes::dispatch(const Incoming& incoming, std::string& route_label) {
-  const Request& request = incoming.message;
+std::optional<Response> Routes::dispatch(const std::shared_ptr<Exchange>& exchange) {
+  const Request& request = exchange->incoming.message;
   try {
     const Target target = parse_target(std::string_view(request.target().data(), request.target().size()));
     const Route* route = find_route(target.path);
-    if (route) route_label = route->path;
-    if (incoming.body_too_large) {
+    if (route) exchange->route_label = route->path;
+    if (exchange->incoming.body_too_large) {
       throw HttpError(bhttp::status::payload_too_large,
                       "the body is larger than the limit of " + std::to_string(max_body_bytes_) + " bytes");
     }
     if (request.method() == bhttp::verb::options) return cors_.preflight(request);
-    if (route) return answer_route(*route, incoming, target);
-    return answer_unrouted(request, target, route_label);
+    if (route) return answer_route(*route, exchange, target);
+    return answer_unrouted(request, target, exchange->route_label);
+  } catch (...) {
+    return error_answer(request, std::current_exception());
+  }
+}
+
+Response Routes::made(const Request& request, const MakeResponse& make) {
+  try {
+    return make();
+  } catch (...) {
+    return error_answer(request, std::current_exception());
+  }
+}
+
+// Every error becomes its {"error": "…"} answer here, whether thrown at once or passed to `later`.
+Response Routes::error_answer(const Request& request, std::exception_ptr thrown) {
+  try {
+    std::rethrow_exception(thrown);
   } catch (const HttpError& error) {
     return error_response(request, error.status, error.what());
   } catch (const StoreUnavailable& error) {
@@ -75,8 +109,8 @@ Response Routes::dispatch(const Incoming& incoming, std::string& route_label) {
   }
 }
 
-Response Routes::answer_route(const Route& route, const Incoming& incoming, const Target& target) {
-  const Request& request = incoming.message;
+std::optional<Response> Routes::answer_route(const Route& route, const std::shared_ptr<Exchange>& exchange, const Target& target) {
+  const Request& request = exchange->incoming.message;
   const bool head_of_get = route.method == bhttp::verb::get && request.method() == bhttp::verb::head;
   if (request.method() != route.method && !head_of_get) {
     Response response = error_response(request, bhttp::status::method_not_allowed,
@@ -84,11 +118,14 @@ Response Routes::answer_route(const Route& route, const Incoming& incoming, cons
     response.set(bhttp::field::allow, route.method == bhttp::verb::get ? "GET, HEAD, OPTIONS" : "POST, OPTIONS");
     return response;
   }
-  if (route.rate_limited && !limiter_.allow(incoming.client_address, Clock::now())) {
-    return error_response(request, bhttp::status::too_many_requests, "too many requests from " + incoming.client_address);
+  if (route.rate_limited && !limiter_.allow(exchange->incoming.client_address, Clock::now())) {
+    return error_response(request, bhttp::status::too_many_requests, "too many requests from " + exchange->incoming.client_address);
   }
-  Response response = route.answer(request, target);
-  if (head_of_get) response.body().clear();  // Content-Length stays that of the GET answer
+  Later later = [this, exchange](MakeResponse make) {
+    exchange->respond([this, exchange, make = std::move(make)] { return finish(*exchange, made(exchange->incoming.message, make)); });
+  };
+  std::optional<Response> response = route.answer(request, target, later);
+  if (response && head_of_get) response->body().clear();  // Content-Length stays that of the GET answer
   return response;
 }
 

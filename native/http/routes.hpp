@@ -2,7 +2,13 @@
 // The one place that maps a request to a response (Beast's advanced_server keeps this in
 // handle_request): the route table, the order of the checks every request goes through, and the
 // translation of errors into {"error": "…"} answers. Sessions only move bytes.
+//
+// Most routes answer at once. The tracking routes answer once the store has committed, from the
+// store's thread: they are pending meanwhile, and no thread of the server waits for them.
+#include <chrono>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,21 +29,38 @@ class Routes {
  public:
   Routes(Tracker& tracker, const ReceiverConfig& config);
 
-  // Safe to call from many threads at once.
-  Response handle(const Incoming& incoming);
+  // Where the answer goes: called exactly once, with what makes it, on this thread before
+  // handle() returns or later from any thread. The session runs it on its strand.
+  using Respond = std::function<void(MakeResponse)>;
+
+  // Safe to call from many threads at once. `incoming` must live until `respond` is called.
+  void handle(const Incoming& incoming, Respond respond);
 
  private:
-  using Answer = std::function<Response(const Request&, const Target&)>;
+  // A route's answer, or std::nullopt while it is pending: `later` then receives it.
+  using Answer = std::function<std::optional<Response>(const Request&, const Target&, Later&)>;
   struct Route {
     std::string path;
     bhttp::verb method;
     bool rate_limited;
     Answer answer;
   };
+  // One request on its way through: what answering it needs once the answer is known. Shared by
+  // handle() and a pending route's `later`.
+  struct Exchange {
+    const Incoming& incoming;
+    std::chrono::steady_clock::time_point started;
+    std::string route_label;
+    Respond respond;
+  };
 
-  Response dispatch(const Incoming& incoming, std::string& route_label);
-  Response answer_route(const Route& route, const Incoming& incoming, const Target& target);
+  static Answer at_once(std::function<Response(const Request&, const Target&)> answer);
+  std::optional<Response> dispatch(const std::shared_ptr<Exchange>& exchange);
+  std::optional<Response> answer_route(const Route& route, const std::shared_ptr<Exchange>& exchange, const Target& target);
   Response answer_unrouted(const Request& request, const Target& target, std::string& route_label);
+  Response finish(const Exchange& exchange, Response response);
+  static Response made(const Request& request, const MakeResponse& make);
+  static Response error_answer(const Request& request, std::exception_ptr thrown);
   Response readiness(const Request& request);
   Response prometheus(const Request& request);
   const Route* find_route(const std::string& path) const;

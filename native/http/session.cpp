@@ -72,7 +72,18 @@ void Session::on_read(beast::error_code error, std::size_t) {
 
 void Session::answer(Incoming incoming) {
   busy_ = true;
-  response_ = routes_.handle(incoming);
+  incoming_ = std::move(incoming);
+  // Tracked: a pending answer keeps the io_context running. Both the executor and the session are
+  // moved out, so the store's thread holds neither once the answer is posted.
+  auto strand = net::prefer(stream_.get_executor(), net::execution::outstanding_work.tracked);
+  routes_.handle(incoming_, [self = shared_from_this(), strand](MakeResponse make) mutable {
+    const auto executor = std::move(strand);
+    net::dispatch(executor, [self = std::move(self), make = std::move(make)] { self->write(make()); });
+  });
+}
+
+void Session::write(Response response) {
+  response_ = std::move(response);
   const bool keep_alive = response_.keep_alive() && !stopping_;
   response_.keep_alive(keep_alive);
   stream_.expires_after(kIdleTimeout);

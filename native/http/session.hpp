@@ -1,6 +1,9 @@
 #pragma once
 // One HTTP/1.1 connection (Beast's advanced_server session): read a request, let the routes
 // answer it, write the answer, and read the next one while the client keeps the connection alive.
+// An answer may come later from another thread (a tracking request waits for its commit); it is
+// written on the session's strand, and until then the session counts as work of the io_context,
+// so the server does not stop with it unanswered.
 // On shutdown an idle session closes at once and a busy one closes after its answer is written.
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
@@ -25,12 +28,14 @@ class Session : public std::enable_shared_from_this<Session> {
   void read_body();
   void on_read(boost::beast::error_code error, std::size_t bytes);
   void answer(Incoming incoming);
+  void write(Response response);
   void on_write(bool keep_alive, boost::beast::error_code error, std::size_t bytes);
   void close();
 
   boost::beast::tcp_stream stream_;
   boost::beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  Incoming incoming_;  // kept alive until it is answered
   Response response_;  // kept alive until its write completes
   bhttp::response<bhttp::empty_body> continue_{bhttp::status::continue_, 11};
   Routes& routes_;

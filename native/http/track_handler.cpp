@@ -26,16 +26,18 @@ json object_body(const Request& request) {
 
 }  // namespace
 
-Response TrackHandler::one(const Request& request) {
-  const json body = object_body(request);
-  const Outcome outcome = track(request, json::array({body}), nullptr, false);
-  if (!outcome.rejected.empty()) {
-    return error_response(request, bhttp::status::unprocessable_entity, outcome.rejected.front().second.message);
-  }
-  return json_response(request, bhttp::status::ok, {{"status", "ok"}});
+void TrackHandler::one(const Request& request, Later later) {
+  json events = json::array();
+  events.push_back(object_body(request));
+  track(request, events, nullptr, false, std::move(later), [&request](const Outcome& outcome) {
+    if (!outcome.rejected.empty()) {
+      return error_response(request, bhttp::status::unprocessable_entity, outcome.rejected.front().second.message);
+    }
+    return json_response(request, bhttp::status::ok, {{"status", "ok"}});
+  });
 }
 
-Response TrackHandler::batch(const Request& request) {
+void TrackHandler::batch(const Request& request, Later later) {
   const json body = object_body(request);
   const json& events = field_or_null(body, "events");
   if (!events.is_array()) throw HttpError(bhttp::status::bad_request, "events must be an array of event objects");
@@ -43,13 +45,15 @@ Response TrackHandler::batch(const Request& request) {
     throw HttpError(bhttp::status::bad_request, "too many events: " + std::to_string(events.size()) + " (the limit is " +
                                                     std::to_string(max_batch_events_) + " per request)");
   }
-  const Outcome outcome = track(request, events, field_or_null(body, "identity"), true);
-  json rejected = json::array();
-  for (const auto& [index, problem] : outcome.rejected) rejected.push_back({{"index", index}, {"error", problem.message}});
-  return json_response(request, bhttp::status::ok, {{"accepted", outcome.accepted}, {"rejected", rejected}});
+  track(request, events, field_or_null(body, "identity"), true, std::move(later), [&request](const Outcome& outcome) {
+    json rejected = json::array();
+    for (const auto& [index, problem] : outcome.rejected) rejected.push_back({{"index", index}, {"error", problem.message}});
+    return json_response(request, bhttp::status::ok, {{"accepted", outcome.accepted}, {"rejected", rejected}});
+  });
 }
 
-TrackHandler::Outcome TrackHandler::track(const Request& request, const json& events, const json& batch_identity, bool is_batch) {
+void TrackHandler::track(const Request& request, const json& events, const json& batch_identity, bool is_batch, Later later,
+                         Answer answer) {
   const std::vector<IdentityRule> rules = identity_rules(request, events, batch_identity);
   if (strict_) refuse_unknown_events(events, is_batch);
   metrics_.batch_received(events.size());
@@ -65,7 +69,7 @@ TrackHandler::Outcome TrackHandler::track(const Request& request, const json& ev
     requests.push_back(std::move(std::get<TrackRequest>(parsed)));
     indexes.push_back(index);
   }
-  return commit(std::move(requests), std::move(indexes), std::move(outcome));
+  commit(std::move(requests), std::move(indexes), std::move(outcome), std::move(later), std::move(answer));
 }
 
 // Every token is checked before anything is counted: one forged token refuses the whole request.
@@ -90,10 +94,26 @@ void TrackHandler::refuse_unknown_events(const json& events, bool is_batch) cons
   }
 }
 
-TrackHandler::Outcome TrackHandler::commit(std::vector<TrackRequest> requests, std::vector<std::size_t> indexes, Outcome outcome) {
+// The store's thread, which calls back, only hands the outcome to `later`: `answer` runs where the
+// session writes. StoreUnavailable (nothing counted) is rethrown there, to be answered as 503.
+void TrackHandler::commit(std::vector<TrackRequest> requests, std::vector<std::size_t> indexes, Outcome outcome, Later later,
+                          Answer answer) {
   const auto started = std::chrono::steady_clock::now();
-  const BatchOutcome tracked = tracker_.track_events(requests);  // throws StoreUnavailable: nothing counted
-  if (!requests.empty()) metrics_.store_committed(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  const bool commits = !requests.empty();
+  Pending pending{std::move(indexes), std::move(outcome), std::move(answer)};
+  auto done = [this, started, commits, pending = std::move(pending), later = std::move(later)](std::exception_ptr error,
+                                                                                               BatchOutcome tracked) mutable {
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    later([this, error, seconds, commits, tracked = std::move(tracked), pending = std::move(pending)]() mutable {
+      if (error) std::rethrow_exception(error);
+      if (commits) metrics_.store_committed(seconds);
+      return pending.answer(merged(std::move(tracked), pending.indexes, std::move(pending.outcome)));
+    });
+  };
+  tracker_.track_events_async(std::move(requests), std::move(done));
+}
+
+TrackHandler::Outcome TrackHandler::merged(BatchOutcome tracked, const std::vector<std::size_t>& indexes, Outcome outcome) {
   outcome.accepted = tracked.accepted;
   for (const auto& [position, error] : tracked.rejected) outcome.rejected.emplace_back(indexes[position], problem_from(error));
   std::sort(outcome.rejected.begin(), outcome.rejected.end(), [](const auto& a, const auto& b) { return a.first < b.first; });

@@ -1,6 +1,8 @@
 #pragma once
 // The two tracking routes. Limits are checked in the contract's order: JSON, batch length,
-// identity, then each event. Nothing is answered 2xx before Tracker::track_events has committed.
+// identity, then each event. Nothing is answered 2xx before the Tracker has committed, and no
+// thread waits for that commit: the answer goes to `later` once the store calls back.
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <utility>
 #include <vector>
@@ -18,23 +20,34 @@ class TrackHandler {
   TrackHandler(Tracker& tracker, const Access& access, ReceiverMetrics& metrics, std::size_t max_batch_events, bool strict)
       : tracker_(tracker), access_(access), metrics_(metrics), max_batch_events_(max_batch_events), strict_(strict) {}
 
+  // Both throw HttpError for what is wrong before anything is committed; the request must live
+  // until `later` is called.
   // POST track_event: 200 {"status":"ok"}, or 422 naming the problem. An unknown event is a 422
   // here in both modes: nothing was counted, and a 200 would tell the caller it was.
-  Response one(const Request& request);
+  void one(const Request& request, Later later);
   // POST track_events: 200 {"accepted":N,"rejected":[{"index":i,"error":"…"}]}.
-  Response batch(const Request& request);
+  void batch(const Request& request, Later later);
 
  private:
   struct Outcome {
     std::size_t accepted = 0;
     std::vector<std::pair<std::size_t, EventProblem>> rejected;  // by index in the request
   };
+  using Answer = std::function<Response(const Outcome&)>;
+  // What answering needs besides the Tracker's outcome, while the commit is pending.
+  struct Pending {
+    std::vector<std::size_t> indexes;  // the request index of each event given to the Tracker
+    Outcome outcome;                   // the events refused before the Tracker saw them
+    Answer answer;
+  };
 
-  Outcome track(const Request& request, const nlohmann::json& events, const nlohmann::json& batch_identity, bool is_batch);
+  void track(const Request& request, const nlohmann::json& events, const nlohmann::json& batch_identity, bool is_batch, Later later,
+             Answer answer);
   std::vector<IdentityRule> identity_rules(const Request& request, const nlohmann::json& events,
                                            const nlohmann::json& batch_identity) const;
   void refuse_unknown_events(const nlohmann::json& events, bool is_batch) const;
-  Outcome commit(std::vector<TrackRequest> requests, std::vector<std::size_t> indexes, Outcome outcome);
+  void commit(std::vector<TrackRequest> requests, std::vector<std::size_t> indexes, Outcome outcome, Later later, Answer answer);
+  Outcome merged(BatchOutcome tracked, const std::vector<std::size_t>& indexes, Outcome outcome);
 
   Tracker& tracker_;
   const Access& access_;

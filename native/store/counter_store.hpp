@@ -5,6 +5,8 @@
 // default) and redis_store.
 #include <charconv>
 #include <cstdint>
+#include <exception>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -12,6 +14,7 @@
 #include <vector>
 
 #include "core/counter_writes.hpp"
+#include "native/wait_for.hpp"
 
 namespace ie {
 
@@ -48,15 +51,26 @@ struct StoredKey {
   std::int64_t expires_at_ms = 0;  // 0: never
 };
 
+// How an asynchronous apply ends: an exception (StoreUnavailable…) and nothing written, or the
+// result. Called exactly once; it must not throw, and should be quick when it runs on the store's
+// own thread, which commits nothing else meanwhile.
+using ApplyDone = std::function<void(std::exception_ptr, ApplyResult)>;
+
 class CounterStore {
  public:
   virtual ~CounterStore() = default;
 
-  // All events' writes in one atomic, durable commit; returns only once committed. Concurrent
-  // callers may share a commit (group commit). Throws StoreUnavailable; a key that holds a value
-  // of another kind (Redis's WRONGTYPE, only ever put there by someone else) is a plain
-  // std::runtime_error.
-  virtual ApplyResult apply(const std::vector<EventWrites>& events, std::int64_t now_ms) = 0;
+  // All events' writes in one atomic, durable commit. Returns at once; `done` follows once the
+  // commit is known, on the store's own thread, so no caller's thread waits for it and calls
+  // made meanwhile may share a commit (group commit). Fails with StoreUnavailable; a key that
+  // holds a value of another kind (Redis's WRONGTYPE, only ever put there by someone else) is a
+  // plain std::runtime_error.
+  virtual void apply_async(std::vector<EventWrites> events, std::int64_t now_ms, ApplyDone done) = 0;
+
+  // apply_async(), waited for: returns once committed, or throws what `done` received.
+  ApplyResult apply(std::vector<EventWrites> events, std::int64_t now_ms) {
+    return wait_for<ApplyResult>([&](ApplyDone done) { apply_async(std::move(events), now_ms, std::move(done)); });
+  }
 
   // PFCOUNT over the union of the keys (missing or expired keys count as empty).
   virtual std::uint64_t count_unique(const std::vector<std::string>& keys, std::int64_t now_ms) = 0;

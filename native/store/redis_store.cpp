@@ -6,12 +6,16 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <condition_variable>
 #include <csignal>
 #include <deque>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string_view>
+#include <thread>
+#include <type_traits>
+#include <utility>
 
 namespace ie {
 
@@ -188,9 +192,14 @@ class ConnectionPool {
   template <typename Use>
   auto with_connection(Use&& use) {
     std::unique_ptr<Connection> connection = take();
-    auto result = use(*connection);
-    give_back(std::move(connection));
-    return result;
+    if constexpr (std::is_void_v<std::invoke_result_t<Use&, Connection&>>) {
+      use(*connection);
+      give_back(std::move(connection));
+    } else {
+      auto result = use(*connection);
+      give_back(std::move(connection));
+      return result;
+    }
   }
 
  private:
@@ -299,22 +308,94 @@ std::string RedisAddress::url() const {
   return "redis://" + (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port) + "/" + std::to_string(database);
 }
 
-struct RedisStore::Impl {
-  explicit Impl(RedisAddress where) : address(std::move(where)), pool(address) {}
+// One apply_async() call waiting for its script to run.
+struct Pending {
+  std::vector<EventWrites> events;
+  ApplyDone done;
+};
 
-  // EVALSHA of the script; EVAL when the server does not know it (a restart, SCRIPT FLUSH),
-  // which also caches it there again.
-  Reply run_script(Connection& connection, Command& call) {
-    const std::string sha = script_sha(connection);  // the call only views it
-    call.replace(1, sha);
-    Reply reply = connection.run(call);
-    if (reply->type == REDIS_REPLY_ERROR && text_of(*reply).starts_with("NOSCRIPT")) {
-      call.replace(0, "EVAL");
-      call.replace(1, kApplyScript);
-      reply = connection.run(call);
+// How one script call ended; `answered` is false while its reply has not arrived.
+struct Outcome {
+  bool answered = false;
+  std::exception_ptr error;
+  ApplyResult result;
+};
+
+struct RedisStore::Impl {
+  explicit Impl(RedisAddress where) : address(std::move(where)), pool(address) {
+    thread = std::thread([this] { run_sender(); });
+  }
+
+  ~Impl() {
+    {
+      const std::lock_guard lock(queue_mutex);
+      stopping = true;
     }
-    connection.expect_no_error(reply, call);
-    return reply;
+    wake.notify_one();
+    thread.join();
+  }
+
+  // Drains the queue before stopping: every call is answered.
+  void run_sender() {
+    std::unique_lock lock(queue_mutex);
+    while (true) {
+      wake.wait(lock, [&] { return stopping || !queue.empty(); });
+      if (queue.empty()) return;
+      std::vector<Pending> batch = std::exchange(queue, {});
+      lock.unlock();
+      send(batch);
+      lock.lock();
+    }
+  }
+
+  void send(std::vector<Pending>& batch) {
+    std::vector<Command> calls;
+    // No growth: it would copy the Commands (a deque's move may throw), and a copy's views still
+    // point into the strings of the original.
+    calls.reserve(batch.size());
+    for (const Pending& pending : batch) calls.push_back(script_call(pending.events));
+    std::vector<Outcome> outcomes(batch.size());
+    try {
+      pool.with_connection([&](Connection& connection) { run_pipelined(connection, calls, outcomes); });
+    } catch (...) {
+      // The connection failed: the calls still without a reply fail with it.
+      for (Outcome& outcome : outcomes) {
+        if (!outcome.answered) outcome.error = std::current_exception();
+      }
+    }
+    for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(outcomes[i].error, outcomes[i].result);
+  }
+
+  // Every call goes out before any reply is read. Each stays its own script run, as atomic as
+  // when sent alone. A server that does not know the script (a restart, SCRIPT FLUSH) answers
+  // NOSCRIPT; those calls run again as EVAL, which also caches it there again.
+  void run_pipelined(Connection& connection, std::vector<Command>& calls, std::vector<Outcome>& outcomes) {
+    const std::string sha = script_sha(connection);  // the calls only view it
+    for (Command& call : calls) {
+      call.replace(1, sha);
+      connection.append(call);
+    }
+    std::vector<std::size_t> unknown_script;
+    for (std::size_t i = 0; i < calls.size(); ++i) {
+      const Reply reply = connection.reply();
+      if (reply->type == REDIS_REPLY_ERROR && text_of(*reply).starts_with("NOSCRIPT")) unknown_script.push_back(i);
+      else outcomes[i] = outcome_of(connection, reply, calls[i]);
+    }
+    for (const std::size_t i : unknown_script) {
+      calls[i].replace(0, "EVAL");
+      calls[i].replace(1, kApplyScript);
+      outcomes[i] = outcome_of(connection, connection.run(calls[i]), calls[i]);
+    }
+  }
+
+  Outcome outcome_of(const Connection& connection, const Reply& reply, const Command& call) const {
+    try {
+      connection.expect_no_error(reply, call);
+      if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2) throw std::runtime_error(address.url() + ": unexpected script reply");
+      return {true, nullptr, {static_cast<std::size_t>(reply->element[0]->integer), static_cast<std::size_t>(reply->element[1]->integer)}};
+    } catch (...) {
+      return {true, std::current_exception(), {}};
+    }
   }
 
   std::string script_sha(Connection& connection) {
@@ -337,6 +418,12 @@ struct RedisStore::Impl {
   ConnectionPool pool;
   std::mutex mutex;
   std::string sha;  // of kApplyScript, once the server told it
+
+  std::mutex queue_mutex;
+  std::condition_variable wake;
+  std::vector<Pending> queue;
+  bool stopping = false;
+  std::thread thread;
 };
 
 RedisStore::RedisStore(RedisAddress address) : impl_(std::make_unique<Impl>(std::move(address))) {
@@ -348,14 +435,13 @@ RedisStore::RedisStore(RedisAddress address) : impl_(std::make_unique<Impl>(std:
 
 RedisStore::~RedisStore() = default;
 
-ApplyResult RedisStore::apply(const std::vector<EventWrites>& events, std::int64_t) {
-  if (events.empty()) return {};
-  Command call = script_call(events);
-  return impl_->pool.with_connection([&](Connection& connection) {
-    const Reply reply = impl_->run_script(connection, call);
-    if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2) throw std::runtime_error(describe() + ": unexpected script reply");
-    return ApplyResult{static_cast<std::size_t>(reply->element[0]->integer), static_cast<std::size_t>(reply->element[1]->integer)};
-  });
+void RedisStore::apply_async(std::vector<EventWrites> events, std::int64_t, ApplyDone done) {
+  if (events.empty()) return done(nullptr, {});
+  {
+    const std::lock_guard lock(impl_->queue_mutex);
+    impl_->queue.push_back(Pending{std::move(events), std::move(done)});
+  }
+  impl_->wake.notify_one();
 }
 
 std::uint64_t RedisStore::count_unique(const std::vector<std::string>& keys, std::int64_t) {

@@ -2,10 +2,11 @@
 // Counters in Redis, under the very keys and commands GitLab uses: PFADD, INCR, INCRBYFLOAT and
 // EXPIRE, so an existing GitLab Redis and this store can read each other's counters.
 //
-// Each apply() is one EVALSHA of a Lua script that checks every event's id and makes its writes:
-// atomic, one round trip per batch, and exactly as durable as the server's own configuration
-// (appendfsync) makes it. Connections come from a small pool and are reopened after failures;
-// an unreachable server is StoreUnavailable, never a success.
+// Each apply_async() is one EVALSHA of a Lua script that checks every event's id and makes its
+// writes: atomic, and exactly as durable as the server's own configuration (appendfsync) makes
+// it. One sender thread pipelines the calls that queue up: all of them in one round trip.
+// Connections come from a small pool and are reopened after failures; an unreachable server is
+// StoreUnavailable, never a success.
 #include <memory>
 #include <string>
 
@@ -32,7 +33,7 @@ class RedisStore final : public CounterStore {
   RedisStore& operator=(const RedisStore&) = delete;
 
   // now_ms is not used: Redis expires keys by its own clock.
-  ApplyResult apply(const std::vector<EventWrites>& events, std::int64_t now_ms) override;
+  void apply_async(std::vector<EventWrites> events, std::int64_t now_ms, ApplyDone done) override;
   std::uint64_t count_unique(const std::vector<std::string>& keys, std::int64_t now_ms) override;
   double sum(const std::vector<std::string>& keys, std::int64_t now_ms) override;
   // Our keys only ({hll_counters}_…, {event_counters}_…, {event_sums}_…, {event_ids}_…); expiry

@@ -9,7 +9,6 @@
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
-#include <future>
 #include <limits>
 #include <list>
 #include <mutex>
@@ -285,11 +284,11 @@ class CounterCache {
 // ---------------------------------------------------------------------------------------------
 // The writer: the one connection that writes, used only by the writer thread.
 
-// One apply() call waiting for its commit.
+// One apply_async() call waiting for its commit.
 struct Request {
-  const std::vector<EventWrites>& events;
+  std::vector<EventWrites> events;
   std::int64_t now_ms;
-  std::promise<ApplyResult> result;
+  ApplyDone done;
 };
 
 class Writer {
@@ -311,12 +310,12 @@ class Writer {
         purge_ids_(db_, "DELETE FROM event_ids WHERE expires_at_ms < ?1") {}
 
   // Applies every request in one transaction: all results, or an exception and nothing written.
-  std::vector<ApplyResult> commit(const std::vector<Request*>& batch) {
+  std::vector<ApplyResult> commit(const std::vector<Request>& batch) {
     std::vector<ApplyResult> results;
     begin_.run();
     try {
       forget_if_written_elsewhere();
-      for (const Request* request : batch) results.push_back(apply(*request));
+      for (const Request& request : batch) results.push_back(apply(request));
       write_dirty();
       commit_.run();
     } catch (...) {
@@ -447,6 +446,11 @@ Connection Writer::create_schema(const std::filesystem::path& path) {
   db.execute(kSchema);
   // A 2xx must survive power loss: every commit waits for the WAL to reach the disk.
   db.execute("PRAGMA synchronous = FULL");
+  // Event ids are random, so each commit dirties pages all over their index. A checkpoint copies
+  // each page once however many commits changed it: every 40 MB of WAL (not SQLite's 4 MB) a
+  // hot page is copied far less often, and a page cache of 16 MiB (not 2) keeps it between commits.
+  db.execute("PRAGMA cache_size = -16384");
+  db.execute("PRAGMA wal_autocheckpoint = 10000");
   return db;
 }
 
@@ -590,7 +594,7 @@ struct SqliteStore::Impl {
     while (!stopping || !queue.empty()) {
       if (caller_clock_offset_ms) wake.wait_until(lock, next_purge, has_work);
       else wake.wait(lock, has_work);
-      std::vector<Request*> batch;
+      std::vector<Request> batch;
       batch.swap(queue);
       lock.unlock();
       if (!batch.empty()) commit(batch);
@@ -602,17 +606,19 @@ struct SqliteStore::Impl {
     }
   }
 
-  // A request lives on its caller's stack: once answered, it may be gone.
-  void commit(const std::vector<Request*>& batch) {
-    std::int64_t latest_now_ms = batch.front()->now_ms;
-    for (const Request* request : batch) latest_now_ms = std::max(latest_now_ms, request->now_ms);
+  // Every request of the batch is answered: all with their results, or all with the failure.
+  void commit(std::vector<Request>& batch) {
+    std::int64_t latest_now_ms = batch.front().now_ms;
+    for (const Request& request : batch) latest_now_ms = std::max(latest_now_ms, request.now_ms);
     caller_clock_offset_ms = latest_now_ms - wall_clock_ms();
+    std::vector<ApplyResult> results;
+    std::exception_ptr error;
     try {
-      const auto results = writer.commit(batch);
-      for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->result.set_value(results[i]);
+      results = writer.commit(batch);
     } catch (...) {
-      for (Request* request : batch) request->result.set_exception(std::current_exception());
+      error = std::current_exception();
     }
+    for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(error, error ? ApplyResult{} : results[i]);
   }
 
   // Deletes what has expired for both the wall clock and the callers' clock: now_ms is a parameter
@@ -633,7 +639,7 @@ struct SqliteStore::Impl {
 
   std::mutex mutex;
   std::condition_variable wake;
-  std::vector<Request*> queue;
+  std::vector<Request> queue;
   bool stopping = false;
   std::thread thread;
 };
@@ -642,16 +648,14 @@ SqliteStore::SqliteStore(const std::filesystem::path& path) : impl_(std::make_un
 
 SqliteStore::~SqliteStore() = default;
 
-ApplyResult SqliteStore::apply(const std::vector<EventWrites>& events, std::int64_t now_ms) {
-  if (events.empty()) return {};
-  Request request{events, now_ms, {}};
-  auto result = request.result.get_future();
+// Callers never wait here, so a commit takes whatever every caller has queued meanwhile.
+void SqliteStore::apply_async(std::vector<EventWrites> events, std::int64_t now_ms, ApplyDone done) {
+  if (events.empty()) return done(nullptr, {});
   {
     const std::lock_guard lock(impl_->mutex);
-    impl_->queue.push_back(&request);
+    impl_->queue.push_back(Request{std::move(events), now_ms, std::move(done)});
   }
   impl_->wake.notify_one();
-  return result.get();
 }
 
 std::uint64_t SqliteStore::count_unique(const std::vector<std::string>& keys, std::int64_t now_ms) {

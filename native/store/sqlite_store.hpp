@@ -6,11 +6,11 @@
 //       HLLs as Redis's bytes, totals as integers, sums as the decimal text INCRBYFLOAT leaves
 //   event_ids(id TEXT PRIMARY KEY, expires_at_ms INTEGER)
 //
-// Durability: WAL with synchronous=FULL, so a commit is on disk before apply() returns. Fsyncs
-// are the cost, so writes are group-committed: apply() queues its events and waits; one writer
-// thread takes everything queued, applies it in one transaction and answers every waiting caller
-// (or fails them all; nothing is partially written). Reads use their own connections, which WAL
-// never blocks behind the writer.
+// Durability: WAL with synchronous=FULL, so a commit is on disk before apply_async() calls back.
+// Fsyncs are the cost, so writes are group-committed: apply_async() queues its events and
+// returns; one writer thread takes everything queued, applies it in one transaction and calls
+// back every caller (or fails them all; nothing is partially written). Reads use their own
+// connections, which WAL never blocks behind the writer.
 //
 // Expiry follows Redis: a key past its expires_at_ms reads as missing and is written as if absent.
 // now_ms is the caller's clock; the purge of expired rows (on open, then every minute) uses the
@@ -30,7 +30,7 @@ class SqliteStore final : public CounterStore {
   SqliteStore(const SqliteStore&) = delete;
   SqliteStore& operator=(const SqliteStore&) = delete;
 
-  ApplyResult apply(const std::vector<EventWrites>& events, std::int64_t now_ms) override;
+  void apply_async(std::vector<EventWrites> events, std::int64_t now_ms, ApplyDone done) override;
   std::uint64_t count_unique(const std::vector<std::string>& keys, std::int64_t now_ms) override;
   double sum(const std::vector<std::string>& keys, std::int64_t now_ms) override;
   std::vector<StoredKey> dump(std::int64_t now_ms) override;

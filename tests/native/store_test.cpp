@@ -6,10 +6,12 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -460,6 +462,37 @@ TEST_CASE("concurrent apply() calls on SQLite all land exactly (group commit)") 
   CHECK(store->sum({"{event_counters}_c"}, now) == kThreads * kCalls);
   CHECK(store->count_unique({"{hll_counters}_c-user"}, now) == doctest::Approx(kThreads * kCalls).epsilon(0.02));
   CHECK(by_key(store->dump(now)).size() == 2 + kThreads * kCalls);  // both counters and every id
+}
+
+TEST_CASE("apply_async answers every call once, and calls made without waiting all land") {
+  TempFolder folder;
+  test::RedisServer server;
+  for (const std::string& url : {folder.sqlite_url(), server.url()}) {
+    CAPTURE(url);
+    const auto store = open_store(url);
+    const std::int64_t now = wall_clock_ms();
+    constexpr int kCalls = 400;  // each id twice: the second call of an id is a duplicate
+    std::mutex mutex;
+    std::condition_variable answered;
+    int answers = 0, failures = 0;
+    ApplyResult total;
+    for (int i = 0; i < kCalls; ++i) {
+      const std::string id = url + "-" + std::to_string(i % (kCalls / 2));
+      store->apply_async({counter_writes({incr("{event_counters}_async")}, id)}, now, [&](std::exception_ptr error, ApplyResult result) {
+        const std::lock_guard lock(mutex);
+        failures += error ? 1 : 0;
+        total.applied += result.applied;
+        total.duplicates += result.duplicates;
+        if (++answers == kCalls) answered.notify_one();
+      });
+    }
+    std::unique_lock lock(mutex);
+    answered.wait(lock, [&] { return answers == kCalls; });
+    CHECK(failures == 0);
+    CHECK(total.applied == kCalls / 2);
+    CHECK(total.duplicates == kCalls / 2);
+    CHECK(store->sum({"{event_counters}_async"}, now) == kCalls / 2);
+  }
 }
 
 TEST_CASE("store URLs") {
