@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cstdlib>
+#include <iostream>
 
 namespace ie::cli {
 
@@ -67,6 +68,11 @@ void Arguments::allow_only(const std::set<std::string>& names) const {
   for (const auto& [name, values] : options_) {
     if (!names.count(name)) throw UsageError("unknown option --" + name);
   }
+}
+
+bool printed_help(const Arguments& arguments, const char* usage) {
+  if (arguments.help()) std::cout << usage;
+  return arguments.help();
 }
 
 }  // namespace ie::cli

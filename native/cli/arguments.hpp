@@ -41,4 +41,7 @@ class Arguments {
 
 std::string environment_name(const std::string& option);
 
+// Prints the usage on stdout when --help was given, and says so: `if (printed_help(arguments, kUsage)) return 0;`
+bool printed_help(const Arguments& arguments, const char* usage);
+
 }  // namespace ie::cli

@@ -37,10 +37,7 @@ int bundle(const std::string& folder) {
 int run_definitions(const CommandArgs& args) {
   const Arguments arguments(args);
   arguments.allow_only({});
-  if (arguments.help()) {
-    std::cout << kUsage;
-    return 0;
-  }
+  if (printed_help(arguments, kUsage)) return 0;
   const auto& words = arguments.positionals();
   if (words.size() != 2 || (words[0] != "check" && words[0] != "bundle")) throw UsageError("expected `check DIR` or `bundle DIR`");
   return words[0] == "check" ? check(words[1]) : bundle(words[1]);

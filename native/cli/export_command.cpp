@@ -39,10 +39,7 @@ std::int64_t wall_clock_ms() {
 
 int run_export(const CommandArgs& args) {
   const Arguments arguments(args);
-  if (arguments.help()) {
-    std::cout << kUsage;
-    return 0;
-  }
+  if (printed_help(arguments, kUsage)) return 0;
   arguments.allow_only({"store"});
   if (!arguments.positionals().empty()) throw UsageError("export takes no positional arguments");
 

@@ -75,10 +75,7 @@ void load_file(const std::string& path, Load&& load) {
 
 int run_build(const CommandArgs& args) {
   const Arguments arguments(args);
-  if (arguments.help()) {
-    std::cout << kBuildHelp;
-    return 0;
-  }
+  if (printed_help(arguments, kBuildHelp)) return 0;
   arguments.allow_only({"sparse-max-bytes"});
   if (!arguments.positionals().empty()) throw UsageError("build reads its values from stdin, not from arguments");
   const auto limit = arguments.option("sparse-max-bytes");
@@ -100,10 +97,7 @@ int run_build(const CommandArgs& args) {
 // doing the same prints the number Redis would print for the same strings.
 int run_count(const CommandArgs& args) {
   const Arguments arguments(args);
-  if (arguments.help()) {
-    std::cout << kCountHelp;
-    return 0;
-  }
+  if (printed_help(arguments, kCountHelp)) return 0;
   arguments.allow_only({});
   const auto& files = arguments.positionals();
   if (files.empty()) throw UsageError("count needs at least one FILE");

@@ -26,10 +26,7 @@ so filtered and unique-by-property counters appear when their properties are pas
 
 int run_keys(const CommandArgs& args) {
   const Arguments arguments(args);
-  if (arguments.help()) {
-    std::cout << kUsage;
-    return 0;
-  }
+  if (printed_help(arguments, kUsage)) return 0;
   arguments.allow_only({"definitions", "date", "property"});
   if (arguments.positionals().size() != 1) throw UsageError("expected one EVENT");
 

@@ -25,10 +25,7 @@ The service-ping report: every metric's value on that date (7d = the last comple
 
 int run_metrics(const CommandArgs& args) {
   const Arguments arguments(args, {"json"});
-  if (arguments.help()) {
-    std::cout << kUsage;
-    return 0;
-  }
+  if (printed_help(arguments, kUsage)) return 0;
   arguments.allow_only({"store", "definitions", "date", "json"});
   if (!arguments.positionals().empty()) throw UsageError("metrics takes no positional arguments");
 

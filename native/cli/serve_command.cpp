@@ -95,10 +95,7 @@ void announce(const Arguments& args, const CounterStore& store, const Definition
 
 int run_serve(const CommandArgs& args) {
   const Arguments arguments(args, {"strict"});
-  if (arguments.help()) {
-    std::cout << kUsage;
-    return 0;
-  }
+  if (printed_help(arguments, kUsage)) return 0;
   arguments.allow_only({"listen", "definitions", "store", "static", "assets", "collector", "identity-secret-file",
                         "api-token-file", "strict", "allowed-origins", "max-body-bytes", "max-batch-events", "rate-limit",
                         "rate-burst"});

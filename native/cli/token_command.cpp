@@ -39,10 +39,7 @@ std::int64_t now_seconds() {
 
 int run_token(const CommandArgs& args) {
   const Arguments arguments(args);
-  if (arguments.help()) {
-    std::cout << kUsage;
-    return 0;
-  }
+  if (printed_help(arguments, kUsage)) return 0;
   arguments.allow_only({"secret-file", "user", "project", "namespace", "ttl"});
   const std::string secret = http::read_secret_file(arguments.required("secret-file"));
   const http::IdentityClaims claims{integer_option("user", arguments.required("user")), optional_integer(arguments, "project"),

@@ -39,10 +39,7 @@ std::optional<std::int64_t> id_option(const Arguments& args, const std::string& 
 
 int run_track(const CommandArgs& args) {
   const Arguments arguments(args);
-  if (arguments.help()) {
-    std::cout << kUsage;
-    return 0;
-  }
+  if (printed_help(arguments, kUsage)) return 0;
   arguments.allow_only({"user", "project", "namespace", "property", "store", "definitions", "date"});
   if (arguments.positionals().size() != 1) throw UsageError("expected one EVENT");
 
