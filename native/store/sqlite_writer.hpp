@@ -1,0 +1,53 @@
+#pragma once
+// The writer: the one connection that writes, used only by the store's writer thread. It owns the
+// schema, applies a batch of queued requests in one transaction (group commit) through the
+// counter cache, and deletes expired rows when asked to purge.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "native/store/counter_cache.hpp"
+#include "native/store/counter_store.hpp"
+#include "native/store/sqlite_handles.hpp"
+
+namespace ie::sqlite {
+
+// One apply_async() call waiting for its commit.
+struct Request {
+  std::vector<EventWrites> events;
+  std::int64_t now_ms;
+  ApplyDone done;
+};
+
+class Writer {
+ public:
+  // Creates the schema when missing.
+  explicit Writer(const std::filesystem::path& path);
+
+  // Applies every request in one transaction: all results, or an exception and nothing written.
+  std::vector<ApplyResult> commit(const std::vector<Request>& batch);
+
+  // Deletes the counters and event ids that expired before now_ms.
+  void purge(std::int64_t now_ms);
+
+ private:
+  static Connection create_schema(const std::filesystem::path& path);
+  void forget_if_written_elsewhere();
+  ApplyResult apply(const Request& request);
+  bool remember_id(const std::string& id, std::int64_t now_ms);
+  Counter& counter_for_write(const std::string& key, std::int64_t now_ms);
+  Counter load(const std::string& key);
+  static HyperLogLog hll_from_row(const std::string& key, std::string_view bytes);
+  void write_dirty();
+  void write_row(const std::string& key, const Counter& counter);
+
+  Connection db_;
+  Statement begin_, commit_, data_version_, select_, upsert_, remember_id_, purge_counters_, purge_ids_;
+  CounterCache cache_;
+  std::vector<CounterCache::Entry*> dirty_;
+  std::int64_t data_version_seen_ = -1;
+};
+
+}  // namespace ie::sqlite
