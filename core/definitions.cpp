@@ -15,15 +15,6 @@ std::optional<TimeFrame> parse_time_frame(const std::string& text) {
   return std::nullopt;
 }
 
-const char* time_frame_name(TimeFrame frame) {
-  switch (frame) {
-    case TimeFrame::seven_days: return "7d";
-    case TimeFrame::twenty_eight_days: return "28d";
-    case TimeFrame::all: return "all";
-  }
-  return "all";
-}
-
 const EventDefinition* Definitions::find_event(const std::string& action) const {
   const auto found = events.find(action);
   return found == events.end() ? nullptr : &found->second;

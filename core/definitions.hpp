@@ -26,7 +26,6 @@ struct EventDefinition {
 enum class TimeFrame { seven_days, twenty_eight_days, all };
 
 std::optional<TimeFrame> parse_time_frame(const std::string& text);
-const char* time_frame_name(TimeFrame frame);  // "7d", "28d", "all"
 
 struct MetricEvent {
   std::string name;

@@ -1,18 +1,14 @@
 #include "native/tracker.hpp"
 
-#include <chrono>
 #include <iostream>
 
 #include "core/counter_writes.hpp"
 #include "native/wait_for.hpp"
+#include "native/wall_clock.hpp"
 
 namespace ie {
 
 namespace {
-
-std::int64_t system_now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 void log_to_stderr(const std::string& line) { std::cerr << "internal-events: " << line << '\n'; }
 
@@ -27,13 +23,12 @@ std::map<std::string, Scalar> identifier_fields(const Identifiers& identifiers) 
 }  // namespace
 
 Date utc_date(std::int64_t now_ms) {
-  constexpr std::int64_t kMsPerDay = 86400000;
   return date_from_days(now_ms >= 0 ? now_ms / kMsPerDay : (now_ms - kMsPerDay + 1) / kMsPerDay);
 }
 
 Tracker::Tracker(Definitions definitions, CounterStore& store, TrackerOptions options)
     : definitions_(std::move(definitions)), rules_(definitions_), store_(store), options_(std::move(options)) {
-  if (!options_.now_ms) options_.now_ms = system_now_ms;
+  if (!options_.now_ms) options_.now_ms = wall_clock_ms;
   if (!options_.log) options_.log = log_to_stderr;
 }
 

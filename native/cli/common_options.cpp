@@ -1,9 +1,9 @@
 #include "native/cli/common_options.hpp"
 
 #include <charconv>
-#include <chrono>
 
 #include "native/definitions_loader.hpp"
+#include "native/wall_clock.hpp"
 
 namespace ie::cli {
 
@@ -37,15 +37,12 @@ Date date_option(const Arguments& args) {
     if (auto date = parse_date(*text)) return *date;
     throw UsageError("--date " + *text + " is not a date (YYYY-MM-DD)");
   }
-  const auto now = std::chrono::system_clock::now();
-  const auto days = std::chrono::duration_cast<std::chrono::days>(now.time_since_epoch()).count();
-  return date_from_days(days);
+  return date_from_days(wall_clock_ms() / kMsPerDay);
 }
 
 std::int64_t now_ms_option(const Arguments& args) {
-  constexpr std::int64_t kMsPerDay = 86400000;
   if (args.option("date")) return days_since_epoch(date_option(args)) * kMsPerDay + kMsPerDay / 2;
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return wall_clock_ms();
 }
 
 std::map<std::string, Scalar> property_options(const Arguments& args) {

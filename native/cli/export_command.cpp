@@ -1,11 +1,11 @@
 // internal-events export --store URL
-#include <chrono>
 #include <iostream>
 #include <string_view>
 
 #include "native/cli/arguments.hpp"
 #include "native/cli/commands.hpp"
 #include "native/store/counter_store.hpp"
+#include "native/wall_clock.hpp"
 
 namespace ie::cli {
 
@@ -28,11 +28,6 @@ void write_command(std::ostream& out, std::initializer_list<std::string_view> ar
     out.write(argument.data(), static_cast<std::streamsize>(argument.size()));
     out << "\r\n";
   }
-}
-
-std::int64_t wall_clock_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
 }  // namespace

@@ -1,12 +1,12 @@
 // internal-events token: signs an identity token, as the application that embeds the browser
 // module does for each page, so that the receiver can trust the user id it carries.
 #include <charconv>
-#include <chrono>
 #include <iostream>
 
 #include "native/cli/commands.hpp"
 #include "native/cli/arguments.hpp"
 #include "native/http/identity.hpp"
+#include "native/wall_clock.hpp"
 
 namespace ie::cli {
 
@@ -31,10 +31,6 @@ std::optional<std::int64_t> optional_integer(const Arguments& args, const std::s
   return integer_option(name, *text);
 }
 
-std::int64_t now_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 }  // namespace
 
 int run_token(const CommandArgs& args) {
@@ -44,7 +40,7 @@ int run_token(const CommandArgs& args) {
   const std::string secret = http::read_secret_file(arguments.required("secret-file"));
   const http::IdentityClaims claims{integer_option("user", arguments.required("user")), optional_integer(arguments, "project"),
                                     optional_integer(arguments, "namespace"),
-                                    now_seconds() + optional_integer(arguments, "ttl").value_or(3600)};
+                                    wall_clock_ms() / 1000 + optional_integer(arguments, "ttl").value_or(3600)};
   std::cout << http::sign_identity(secret, claims) << '\n';
   return 0;
 }

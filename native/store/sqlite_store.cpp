@@ -14,6 +14,7 @@
 
 #include "native/store/sqlite_readers.hpp"
 #include "native/store/sqlite_writer.hpp"
+#include "native/wall_clock.hpp"
 
 namespace ie {
 
@@ -25,11 +26,6 @@ using sqlite::Request;
 using sqlite::Writer;
 
 constexpr auto kPurgeInterval = std::chrono::minutes(1);
-
-std::int64_t wall_clock_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 std::filesystem::path with_parent_folders(const std::filesystem::path& path) {
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
