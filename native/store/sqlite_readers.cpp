@@ -2,9 +2,12 @@
 // connection, and the pool of idle readers.
 #include "native/store/sqlite_readers.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <map>
 
 #include "core/hll.hpp"
+#include "native/store/event_id_log.hpp"
 #include "native/store/redis_values.hpp"
 
 namespace ie::sqlite {
@@ -19,7 +22,7 @@ Reader::Reader(const std::filesystem::path& path)
     : db_(path),
       select_(db_, "SELECT value, expires_at_ms FROM counters WHERE key = ?1"),
       live_counters_(db_, "SELECT key, value, expires_at_ms FROM counters WHERE expires_at_ms IS NULL OR expires_at_ms >= ?1 ORDER BY key"),
-      live_ids_(db_, "SELECT id, expires_at_ms FROM event_ids WHERE expires_at_ms >= ?1 ORDER BY id") {}
+      live_ids_(db_, "SELECT expires_at_ms, ids FROM event_id_log WHERE expires_at_ms >= ?1") {}
 
 std::uint64_t Reader::count_unique(const std::vector<std::string>& keys, std::int64_t now_ms) {
   HyperLogLogUnion all;
@@ -65,10 +68,23 @@ std::vector<StoredKey> Reader::dump(std::int64_t now_ms) {
                       live_counters_.expiry(2)});
     }
   }
+  for (const auto& [id, expires_at_ms] : live_event_ids(now_ms)) keys.push_back({std::string(kEventIdKeyPrefix) + id, "1", expires_at_ms});
+  return keys;
+}
+
+// An id logged again once it had expired is in two rows: the later expiry is its own.
+std::map<std::string, std::int64_t> Reader::live_event_ids(std::int64_t now_ms) {
+  std::map<std::string, std::int64_t> ids;
   const ResetOnExit reset(live_ids_);
   live_ids_.bind(1, now_ms);
-  while (live_ids_.step()) keys.push_back({std::string(kEventIdKeyPrefix) + std::string(live_ids_.bytes(0)), "1", live_ids_.integer(1)});
-  return keys;
+  while (live_ids_.step()) {
+    const std::int64_t expires_at_ms = live_ids_.integer(0);
+    for_each_event_id(live_ids_.bytes(1), [&](std::string_view id) {
+      std::int64_t& expiry = ids[std::string(id)];
+      expiry = std::max(expiry, expires_at_ms);
+    });
+  }
+  return ids;
 }
 
 bool Reader::find_live(const std::string& key, std::int64_t now_ms) {

@@ -3,6 +3,7 @@
 // lends them out to concurrent callers.
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -26,6 +27,7 @@ class Reader {
  private:
   // Leaves the row in select_ when the key is present and unexpired.
   bool find_live(const std::string& key, std::int64_t now_ms);
+  std::map<std::string, std::int64_t> live_event_ids(std::int64_t now_ms);  // id → expires_at_ms
 
   Connection db_;
   Statement select_, live_counters_, live_ids_;

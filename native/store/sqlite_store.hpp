@@ -4,7 +4,8 @@
 //
 //   counters(key TEXT PRIMARY KEY, value BLOB, expires_at_ms INTEGER NULL)
 //       HLLs as Redis's bytes, totals as integers, sums as the decimal text INCRBYFLOAT leaves
-//   event_ids(id TEXT PRIMARY KEY, expires_at_ms INTEGER)
+//   event_id_log(row INTEGER PRIMARY KEY, expires_at_ms INTEGER, ids BLOB)
+//       the ids of one request, appended; the writer decides duplicates from them in memory
 //
 // Durability: WAL with synchronous=FULL, so a commit is on disk before apply_async() calls back.
 // Fsyncs are the cost, so writes are group-committed: apply_async() queues its events and

@@ -5,6 +5,8 @@
 #include <exception>
 #include <variant>
 
+#include "native/store/event_id_log.hpp"
+
 namespace ie::sqlite {
 
 namespace {
@@ -15,9 +17,12 @@ constexpr const char* kSchema = R"sql(
 PRAGMA journal_mode = WAL;
 CREATE TABLE IF NOT EXISTS counters (key TEXT PRIMARY KEY, value BLOB NOT NULL, expires_at_ms INTEGER);
 CREATE INDEX IF NOT EXISTS counters_by_expiry ON counters (expires_at_ms) WHERE expires_at_ms IS NOT NULL;
-CREATE TABLE IF NOT EXISTS event_ids (id TEXT PRIMARY KEY, expires_at_ms INTEGER NOT NULL) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS event_ids_by_expiry ON event_ids (expires_at_ms);
+CREATE TABLE IF NOT EXISTS event_id_log (row INTEGER PRIMARY KEY AUTOINCREMENT, expires_at_ms INTEGER NOT NULL, ids BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS event_id_log_by_expiry ON event_id_log (expires_at_ms);
 )sql";
+
+// Before event_id_log, ids were rows of their own; a file written then keeps them.
+constexpr const char* kOldEventIdsTable = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'event_ids'";
 
 }  // namespace
 
@@ -30,15 +35,17 @@ Writer::Writer(const std::filesystem::path& path)
       upsert_(db_,
               "INSERT INTO counters (key, value, expires_at_ms) VALUES (?1, ?2, ?3) "
               "ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at_ms = excluded.expires_at_ms"),
-      // Inserts a new id, or renews one that expired; changes nothing (0 changes) for a live one.
-      remember_id_(db_,
-                   "INSERT INTO event_ids (id, expires_at_ms) VALUES (?1, ?2) "
-                   "ON CONFLICT (id) DO UPDATE SET expires_at_ms = excluded.expires_at_ms WHERE event_ids.expires_at_ms < ?3"),
+      log_ids_(db_, "INSERT INTO event_id_log (expires_at_ms, ids) VALUES (?1, ?2)"),
+      logged_since_(db_, "SELECT row, expires_at_ms, ids FROM event_id_log WHERE row > ?1 ORDER BY row"),
       purge_counters_(db_, "DELETE FROM counters WHERE expires_at_ms < ?1"),
-      purge_ids_(db_, "DELETE FROM event_ids WHERE expires_at_ms < ?1") {}
+      purge_ids_(db_, "DELETE FROM event_id_log WHERE expires_at_ms < ?1") {
+  move_ids_out_of_old_table();
+  read_logged_ids();
+}
 
 std::vector<ApplyResult> Writer::commit(const std::vector<Request>& batch) {
   std::vector<ApplyResult> results;
+  const std::int64_t logged_before = last_logged_row_;
   begin_.run();
   try {
     forget_if_written_elsewhere();
@@ -48,9 +55,12 @@ std::vector<ApplyResult> Writer::commit(const std::vector<Request>& batch) {
   } catch (...) {
     db_.rollback_if_open();
     dirty_.clear();
-    cache_.clear();  // it holds what was just rolled back
+    cache_.clear();  // both hold what was just rolled back
+    ids_.undo();
+    last_logged_row_ = logged_before;
     throw;
   }
+  ids_.keep();
   cache_.trim(kCachedCounters);
   return results;
 }
@@ -67,6 +77,7 @@ void Writer::purge(std::int64_t now_ms) {
     db_.rollback_if_open();
     throw;
   }
+  ids_.forget_expired_before(now_ms);
 }
 
 Connection Writer::create_schema(const std::filesystem::path& path) {
@@ -74,44 +85,87 @@ Connection Writer::create_schema(const std::filesystem::path& path) {
   db.execute(kSchema);
   // A 2xx must survive power loss: every commit waits for the WAL to reach the disk.
   db.execute("PRAGMA synchronous = FULL");
-  // Event ids are random, so each commit dirties pages all over their index. A checkpoint copies
-  // each page once however many commits changed it: every 40 MB of WAL (not SQLite's 4 MB) a
-  // hot page is copied far less often, and a page cache of 16 MiB (not 2) keeps it between commits.
+  // A hot weekly HLL is 12 KB rewritten by every commit. A checkpoint copies each page once however
+  // many commits changed it: every 40 MB of WAL (not SQLite's 4 MB) a hot page is copied far less
+  // often, and a page cache of 16 MiB (not 2) keeps it between commits.
   db.execute("PRAGMA cache_size = -16384");
   db.execute("PRAGMA wal_autocheckpoint = 10000");
   return db;
 }
 
+// One log row per old id, with its own expiry; then the old table goes.
+void Writer::move_ids_out_of_old_table() {
+  Statement old_table(db_, kOldEventIdsTable);
+  if (!old_table.step()) return;
+  old_table.reset();
+  begin_.run();
+  try {
+    Statement old_ids(db_, "SELECT id, expires_at_ms FROM event_ids");
+    while (old_ids.step()) {
+      std::string blob;
+      append_event_id(blob, old_ids.bytes(0));
+      log_ids(blob, old_ids.integer(1));
+    }
+    old_ids.reset();
+    db_.execute("DROP TABLE event_ids");
+    commit_.run();
+  } catch (...) {
+    db_.rollback_if_open();
+    throw;
+  }
+}
+
+// The ids logged since the last read: all of them on open, then what other processes wrote.
+void Writer::read_logged_ids() {
+  const ResetOnExit reset(logged_since_);
+  logged_since_.bind(1, last_logged_row_);
+  while (logged_since_.step()) {
+    const std::int64_t expires_at_ms = logged_since_.integer(1);
+    for_each_event_id(logged_since_.bytes(2), [&](std::string_view id) { ids_.load(id, expires_at_ms); });
+    last_logged_row_ = logged_since_.integer(0);
+  }
+}
+
+std::int64_t Writer::log_ids(std::string_view blob, std::int64_t expires_at_ms) {
+  const ResetOnExit reset(log_ids_);
+  log_ids_.bind(1, expires_at_ms);
+  log_ids_.bind_blob(2, blob);
+  log_ids_.step();
+  return sqlite3_last_insert_rowid(db_.get());
+}
+
 // Another process (`internal-events track` next to the server) may have committed since our
-// last transaction; then the cached counters may be stale.
+// last transaction; then the cached counters may be stale, and it may have logged ids.
 void Writer::forget_if_written_elsewhere() {
-  const ResetOnExit reset(data_version_);
-  data_version_.step();
-  const std::int64_t version = data_version_.integer(0);
-  if (version != data_version_seen_) cache_.clear();
+  std::int64_t version = 0;
+  {
+    const ResetOnExit reset(data_version_);
+    data_version_.step();
+    version = data_version_.integer(0);
+  }
+  if (version == data_version_seen_) return;
+  cache_.clear();
+  read_logged_ids();
   data_version_seen_ = version;
 }
 
 ApplyResult Writer::apply(const Request& request) {
   ApplyResult result;
+  const std::int64_t ids_expire_at_ms = request.now_ms + kEventIdWindowMs;
+  std::string logged_ids;
   for (const auto& event : request.events) {
-    if (!event.event_id.empty() && !remember_id(event.event_id, request.now_ms)) {
-      ++result.duplicates;
-      continue;
+    if (!event.event_id.empty()) {
+      if (!ids_.remember(event.event_id, request.now_ms, ids_expire_at_ms)) {
+        ++result.duplicates;
+        continue;
+      }
+      append_event_id(logged_ids, event.event_id);
     }
     for (const auto& write : event.writes) redis_write(counter_for_write(write.key, request.now_ms), write, request.now_ms);
     ++result.applied;
   }
+  if (!logged_ids.empty()) last_logged_row_ = log_ids(logged_ids, ids_expire_at_ms);
   return result;
-}
-
-bool Writer::remember_id(const std::string& id, std::int64_t now_ms) {
-  const ResetOnExit reset(remember_id_);
-  remember_id_.bind(1, id);
-  remember_id_.bind(2, now_ms + kEventIdWindowMs);
-  remember_id_.bind(3, now_ms);
-  remember_id_.step();
-  return sqlite3_changes(db_.get()) == 1;
 }
 
 Counter& Writer::counter_for_write(const std::string& key, std::int64_t now_ms) {

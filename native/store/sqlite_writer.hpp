@@ -10,6 +10,7 @@
 
 #include "native/store/counter_cache.hpp"
 #include "native/store/counter_store.hpp"
+#include "native/store/event_id_set.hpp"
 #include "native/store/sqlite_handles.hpp"
 
 namespace ie::sqlite {
@@ -34,9 +35,11 @@ class Writer {
 
  private:
   static Connection create_schema(const std::filesystem::path& path);
+  void move_ids_out_of_old_table();
+  void read_logged_ids();
+  std::int64_t log_ids(std::string_view blob, std::int64_t expires_at_ms);  // the row written
   void forget_if_written_elsewhere();
   ApplyResult apply(const Request& request);
-  bool remember_id(const std::string& id, std::int64_t now_ms);
   Counter& counter_for_write(const std::string& key, std::int64_t now_ms);
   Counter load(const std::string& key);
   static HyperLogLog hll_from_row(const std::string& key, std::string_view bytes);
@@ -44,9 +47,11 @@ class Writer {
   void write_row(const std::string& key, const Counter& counter);
 
   Connection db_;
-  Statement begin_, commit_, data_version_, select_, upsert_, remember_id_, purge_counters_, purge_ids_;
+  Statement begin_, commit_, data_version_, select_, upsert_, log_ids_, logged_since_, purge_counters_, purge_ids_;
   CounterCache cache_;
   std::vector<CounterCache::Entry*> dirty_;
+  EventIdSet ids_;                   // every id of the log, to decide duplicates without reading it
+  std::int64_t last_logged_row_ = 0;  // the log's rows up to this one are in ids_
   std::int64_t data_version_seen_ = -1;
 };
 

@@ -441,6 +441,36 @@ TEST_CASE("two SQLite writers on one file (two processes) never overwrite each o
   CHECK(first->count_unique({key}, now) == 3);
 }
 
+TEST_CASE("two SQLite writers on one file (two processes) see each other's event ids") {
+  TempFolder folder;
+  const auto first = open_store(folder.sqlite_url());
+  const auto second = open_store(folder.sqlite_url());
+  const std::int64_t now = wall_clock_ms();
+  const auto event = [](const std::string& id) { return counter_writes({incr("{event_counters}_shared", Expiry::never)}, id); };
+  CHECK(first->apply({event("from-first")}, now).applied == 1);
+  CHECK(second->apply({event("from-first"), event("from-second")}, now).applied == 1);
+  CHECK(first->apply({event("from-second")}, now).duplicates == 1);
+  CHECK(first->sum({"{event_counters}_shared"}, now) == 2);
+}
+
+TEST_CASE("a SQLite file from before the event-id log keeps its ids") {
+  TempFolder folder;
+  const fs::path file = folder.path / "nested" / "counters.sqlite3";
+  const std::int64_t now = wall_clock_ms();
+  fs::create_directories(file.parent_path());
+  sqlite3* old = nullptr;
+  REQUIRE(sqlite3_open(file.c_str(), &old) == SQLITE_OK);
+  const std::string schema = "CREATE TABLE event_ids (id TEXT PRIMARY KEY, expires_at_ms INTEGER NOT NULL) WITHOUT ROWID;"
+                             "INSERT INTO event_ids VALUES ('old', " + std::to_string(now + 1000) + ");";
+  REQUIRE(sqlite3_exec(old, schema.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(old);
+
+  const auto store = open_store(folder.sqlite_url());
+  CHECK(store->apply({counter_writes({incr("{event_counters}_o", Expiry::never)}, "old")}, now).duplicates == 1);
+  CHECK(by_key(store->dump(now))["{event_ids}_old"].expires_at_ms == now + 1000);
+  CHECK(store->apply({counter_writes({incr("{event_counters}_o", Expiry::never)}, "old")}, now + 1001).applied == 1);
+}
+
 TEST_CASE("concurrent apply() calls on SQLite all land exactly (group commit)") {
   TempFolder folder;
   const auto store = open_store(folder.sqlite_url());

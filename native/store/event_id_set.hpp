@@ -1,0 +1,67 @@
+#pragma once
+// The event ids the SQLite store remembers, held in memory, so "seen before?" is one hash lookup.
+// Keeping them in an indexed table instead cost a random B-tree insert per event (UUIDs are random),
+// which dirtied pages all over the file and took most of a batch's commit time. The durable truth
+// is the append-only event_id_log table (sqlite_writer); this set is rebuilt from it on open.
+//
+// A slot holds a 128-bit fingerprint of the id (MurmurHash64A with two seeds) and its expiry in
+// ms: 24 bytes, in one open-addressing table with linear probing. Two different ids share a
+// fingerprint with a probability near n / 2^128 per new id: for ten million live ids, 3e-32.
+//
+// Expired slots stay until the table next grows, which rebuilds it from the live slots only: that
+// is the set's purge, and why its size follows the ids of the window rather than all ever seen.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace ie::sqlite {
+
+class EventIdSet {
+ public:
+  EventIdSet();
+
+  // true when the id was not live at now_ms: it is remembered from now on until expires_at_ms.
+  // false: a live id, left as it was. Undoable until keep().
+  bool remember(std::string_view id, std::int64_t now_ms, std::int64_t expires_at_ms);
+
+  // The transaction that recorded them rolled back: every remember() since the last keep() is
+  // taken back. keep(): it committed.
+  void undo();
+  void keep() { undo_log_.clear(); }
+
+  // An id read back from the log (on open, or written by another process): kept until the later
+  // of its expiries.
+  void load(std::string_view id, std::int64_t expires_at_ms);
+
+  // Ids expired before this may be dropped: the next time the table grows, they are. The store's
+  // purge decides it, with the same care for callers' clocks as for the rows it deletes.
+  void forget_expired_before(std::int64_t now_ms) { horizon_ms_ = now_ms; }
+
+ private:
+  struct Fingerprint {
+    std::uint64_t high = 0;
+    std::uint64_t low = 0;
+    bool operator==(const Fingerprint&) const = default;
+  };
+  struct Slot {
+    Fingerprint fingerprint;
+    std::int64_t expires_at_ms = 0;  // 0: empty
+  };
+  struct Undo {
+    Fingerprint fingerprint;
+    std::int64_t previous_expires_at_ms;  // 0: it was absent
+  };
+
+  static Fingerprint fingerprint_of(std::string_view id);
+  Slot& slot_for(const Fingerprint& fingerprint);  // its slot, or the empty one where it belongs
+  Slot& claim(const Fingerprint& fingerprint);     // slot_for(), growing the table first if needed
+  void rebuild();
+
+  std::vector<Slot> slots_;  // a power of two in size
+  std::size_t used_ = 0;     // slots not empty, expired ones included
+  std::int64_t horizon_ms_ = 0;
+  std::vector<Undo> undo_log_;
+};
+
+}  // namespace ie::sqlite

@@ -1,0 +1,86 @@
+// The in-memory half of the SQLite store's event-id deduplication.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "native/store/event_id_log.hpp"
+#include "native/store/event_id_set.hpp"
+
+using ie::sqlite::EventIdSet;
+
+namespace {
+
+constexpr std::int64_t kNow = 1'700'000'000'000;
+constexpr std::int64_t kWindow = 7LL * 24 * 3600 * 1000;
+
+std::string id(int n) { return "id-" + std::to_string(n); }
+
+}  // namespace
+
+TEST_CASE("an id is fresh once, then a duplicate until its expiry, then fresh again") {
+  EventIdSet ids;
+  CHECK(ids.remember("a", kNow, kNow + kWindow));
+  CHECK_FALSE(ids.remember("a", kNow + 1, kNow + 1 + kWindow));
+  CHECK_FALSE(ids.remember("a", kNow + kWindow, kNow + 2 * kWindow));
+  CHECK(ids.remember("a", kNow + kWindow + 1, kNow + 2 * kWindow));
+  CHECK_FALSE(ids.remember("a", kNow + kWindow + 2, kNow + 2 * kWindow));
+  CHECK(ids.remember("", kNow, kNow + kWindow));
+  CHECK(ids.remember(std::string("a\0b", 3), kNow, kNow + kWindow));
+}
+
+TEST_CASE("a million ids through many growths: each fresh once, none lost") {
+  EventIdSet ids;
+  int fresh = 0;
+  for (int n = 0; n < 1'000'000; ++n) fresh += ids.remember(id(n), kNow, kNow + kWindow);
+  CHECK(fresh == 1'000'000);
+  ids.keep();
+  int duplicates = 0;
+  for (int n = 0; n < 1'000'000; ++n) duplicates += !ids.remember(id(n), kNow + 1, kNow + kWindow);
+  CHECK(duplicates == 1'000'000);
+}
+
+TEST_CASE("undo takes back what the rolled-back transaction remembered, and only that") {
+  EventIdSet ids;
+  CHECK(ids.remember("kept", kNow, kNow + kWindow));
+  CHECK(ids.remember("expired", kNow, kNow + 10));
+  ids.keep();
+  CHECK(ids.remember("new", kNow, kNow + kWindow));
+  CHECK(ids.remember("expired", kNow + 20, kNow + 20 + kWindow));  // renewed, then taken back
+  for (int n = 0; n < 5000; ++n) CHECK(ids.remember(id(n), kNow, kNow + kWindow));  // grows mid-transaction
+  ids.undo();
+  CHECK_FALSE(ids.remember("kept", kNow, kNow + kWindow));
+  CHECK(ids.remember("new", kNow, kNow + kWindow));
+  CHECK(ids.remember("expired", kNow + 20, kNow + 20 + kWindow));
+  CHECK(ids.remember(id(4999), kNow, kNow + kWindow));
+}
+
+TEST_CASE("ids expired before the horizon are dropped when the table grows; later ones stay") {
+  EventIdSet ids;
+  for (int n = 0; n < 1000; ++n) ids.remember(id(n), kNow, kNow + 1000);
+  ids.remember("late", kNow, kNow + kWindow);
+  ids.forget_expired_before(kNow + 2000);
+  for (int n = 1000; n < 3000; ++n) ids.remember(id(n), kNow + 2000, kNow + 2000 + kWindow);
+  ids.keep();
+  CHECK_FALSE(ids.remember("late", kNow + 2000, kNow + kWindow));
+  // What a caller with an older clock sends is judged by its own now_ms while it is kept.
+  CHECK(ids.remember(id(0), kNow, kNow + kWindow));
+}
+
+TEST_CASE("ids read back from the log keep the later of their expiries") {
+  EventIdSet ids;
+  ids.load("a", kNow + kWindow);
+  ids.load("a", kNow + 10);
+  CHECK_FALSE(ids.remember("a", kNow + kWindow, kNow + 2 * kWindow));
+  CHECK(ids.remember("a", kNow + kWindow + 1, kNow + 2 * kWindow));
+}
+
+TEST_CASE("the log's blob gives back every id, in order, whatever its bytes and length") {
+  std::string blob;
+  const std::string long_id(300, 'x');
+  for (const std::string& each : {std::string("a"), std::string(), std::string("\0\x80\xff", 3), long_id}) ie::sqlite::append_event_id(blob, each);
+  std::vector<std::string> read;
+  ie::sqlite::for_each_event_id(blob, [&](std::string_view each) { read.emplace_back(each); });
+  CHECK(read == std::vector<std::string>{"a", "", std::string("\0\x80\xff", 3), long_id});
+  CHECK_THROWS(ie::sqlite::for_each_event_id(blob.substr(0, blob.size() - 1), [](std::string_view) {}));
+  CHECK_THROWS(ie::sqlite::for_each_event_id(std::string("\x80", 1), [](std::string_view) {}));
+}
