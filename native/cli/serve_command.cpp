@@ -104,13 +104,13 @@ int run_serve(const CommandArgs& args) {
   const auto store = open_store(arguments.option_or("store", kDefaultStoreUrl));
   Tracker tracker(definitions_option(arguments), *store);
   http::Routes routes(tracker, config);
-  http::Server server(routes, endpoint, config.max_body_bytes);
+  http::Server server(routes, endpoint, config.max_body_bytes, std::max(1u, std::thread::hardware_concurrency()));
 
   announce(arguments, *store, tracker.definitions(), config);
   const auto local = server.local_endpoint();
   const std::string host = local.address().is_v6() ? '[' + local.address().to_string() + ']' : local.address().to_string();
   std::cout << "listening on http://" << host << ':' << local.port() << std::endl;
-  server.run(std::max(1u, std::thread::hardware_concurrency()));
+  server.run();
   std::cout << "stopped: every answered request is committed" << std::endl;
   return 0;
 }

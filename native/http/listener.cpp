@@ -1,7 +1,6 @@
 #include "native/http/listener.hpp"
 
 #include <boost/asio/dispatch.hpp>
-#include <boost/asio/strand.hpp>
 #include <iostream>
 
 namespace ie::http {
@@ -9,9 +8,9 @@ namespace ie::http {
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
-Listener::Listener(net::io_context& context, const tcp::endpoint& endpoint, Routes& routes, SessionRegistry& sessions,
-                   std::size_t max_body_bytes)
-    : context_(context), acceptor_(net::make_strand(context)), routes_(routes), sessions_(sessions), max_body_bytes_(max_body_bytes) {
+Listener::Listener(const std::vector<net::io_context*>& contexts, const tcp::endpoint& endpoint, Routes& routes,
+                   SessionRegistry& sessions, std::size_t max_body_bytes)
+    : contexts_(contexts), acceptor_(*contexts.front()), routes_(routes), sessions_(sessions), max_body_bytes_(max_body_bytes) {
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(net::socket_base::reuse_address(true));
   acceptor_.bind(endpoint);
@@ -28,11 +27,12 @@ void Listener::stop() {
 }
 
 void Listener::accept() {
-  // Each connection gets its own strand: its handlers never run concurrently.
-  acceptor_.async_accept(net::make_strand(context_), boost::beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
+  // The connection lives on the next context in turn: on one thread, spread over all of them.
+  net::io_context& context = *contexts_[next_context_++ % contexts_.size()];
+  acceptor_.async_accept(context.get_executor(), boost::beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
 }
 
-void Listener::on_accept(boost::beast::error_code error, tcp::socket socket) {
+void Listener::on_accept(boost::beast::error_code error, SessionSocket socket) {
   if (error == net::error::operation_aborted || !acceptor_.is_open()) return;
   if (!error) {
     auto session = std::make_shared<Session>(std::move(socket), routes_, max_body_bytes_);

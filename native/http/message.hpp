@@ -13,13 +13,13 @@ namespace bhttp = boost::beast::http;
 using Request = bhttp::request<bhttp::string_body>;
 using Response = bhttp::response<bhttp::string_body>;
 
-// Makes an answer where the session that writes it runs (its strand); what it throws is answered
+// Makes an answer where the session that writes it runs (its thread); what it throws is answered
 // as an error.
 using MakeResponse = std::function<Response()>;
 
 // How an answer that waits for something (the tracking routes wait for a commit) arrives: called
 // exactly once, from any thread (the store's), with what makes it. The caller's thread only hands
-// it over; the answer is built on the session's strand.
+// it over; the answer is built on the session's thread.
 using Later = std::function<void(MakeResponse)>;
 
 struct Incoming {

@@ -30,7 +30,7 @@ class Routes {
   Routes(Tracker& tracker, const ReceiverConfig& config);
 
   // Where the answer goes: called exactly once, with what makes it, on this thread before
-  // handle() returns or later from any thread. The session runs it on its strand.
+  // handle() returns or later from any thread. The session runs it on its own thread.
   using Respond = std::function<void(MakeResponse)>;
 
   // Safe to call from many threads at once. `incoming` must live until `respond` is called.

@@ -1,5 +1,6 @@
 #include "native/http/server.hpp"
 
+#include <algorithm>
 #include <csignal>
 #include <thread>
 #include <vector>
@@ -9,25 +10,48 @@ namespace ie::http {
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
-Server::Server(Routes& routes, const tcp::endpoint& endpoint, std::size_t max_body_bytes)
-    : listener_(std::make_shared<Listener>(context_, endpoint, routes, sessions_, max_body_bytes)),
-      signals_(context_, SIGINT, SIGTERM) {}
+namespace {
 
-void Server::run(unsigned threads) {
+// One io_context for each thread that will run it: told so, asio drops the locking it would need
+// for several threads running one context.
+std::vector<std::unique_ptr<net::io_context>> contexts_for(unsigned threads) {
+  std::vector<std::unique_ptr<net::io_context>> contexts;
+  for (unsigned i = 0; i < std::max(1u, threads); ++i) contexts.push_back(std::make_unique<net::io_context>(1));
+  return contexts;
+}
+
+std::vector<net::io_context*> pointers_to(const std::vector<std::unique_ptr<net::io_context>>& contexts) {
+  std::vector<net::io_context*> pointers;
+  for (const auto& context : contexts) pointers.push_back(context.get());
+  return pointers;
+}
+
+}  // namespace
+
+Server::Server(Routes& routes, const tcp::endpoint& endpoint, std::size_t max_body_bytes, unsigned threads)
+    : contexts_(contexts_for(threads)),
+      listener_(std::make_shared<Listener>(pointers_to(contexts_), endpoint, routes, sessions_, max_body_bytes)),
+      signals_(*contexts_.front(), SIGINT, SIGTERM) {
+  for (const auto& context : contexts_) idle_guards_.push_back(net::make_work_guard(*context));
+}
+
+void Server::run() {
   signals_.async_wait([this](const boost::system::error_code& error, int) {
     if (!error) shut_down();
   });
   listener_->run();
-  // The io_context runs out of work, and run() returns, once the listener and every session are done.
-  std::vector<std::thread> pool;
-  for (unsigned i = 1; i < threads; ++i) pool.emplace_back([this] { context_.run(); });
-  context_.run();
-  for (auto& thread : pool) thread.join();
+  // A context runs out of work, and its run() returns, once shutdown has released its guard and
+  // its last session is done.
+  std::vector<std::thread> others;
+  for (std::size_t i = 1; i < contexts_.size(); ++i) others.emplace_back([this, i] { contexts_[i]->run(); });
+  contexts_.front()->run();
+  for (auto& thread : others) thread.join();
 }
 
 void Server::shut_down() {
   listener_->stop();
   sessions_.stop_all();
+  idle_guards_.clear();
 }
 
 tcp::endpoint resolve_listen_address(const std::string& host_port) {

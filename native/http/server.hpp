@@ -1,12 +1,15 @@
 #pragma once
-// The receiver's event loop: one io_context run by a pool of threads, a listener, and signal
-// handling. SIGTERM or SIGINT stops accepting, lets in-flight requests finish and be answered,
+// The receiver's event loops: one io_context per thread, each running the connections the
+// listener deals to it (so no connection needs a strand, and no call goes through a type-erased
+// executor), plus signal handling. SIGTERM or SIGINT stops accepting, lets in-flight requests finish and be answered,
 // and then run() returns, so the process exits 0 with nothing acknowledged left unwritten.
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "native/http/listener.hpp"
 #include "native/http/routes.hpp"
@@ -16,17 +19,21 @@ namespace ie::http {
 
 class Server {
  public:
-  Server(Routes& routes, const boost::asio::ip::tcp::endpoint& endpoint, std::size_t max_body_bytes);
+  Server(Routes& routes, const boost::asio::ip::tcp::endpoint& endpoint, std::size_t max_body_bytes, unsigned threads);
 
   boost::asio::ip::tcp::endpoint local_endpoint() const { return listener_->local_endpoint(); }
 
-  // Blocks until a signal has stopped the server and every session has ended.
-  void run(unsigned threads);
+  // Runs the event loops on as many threads as contexts, this one included. Blocks until a signal
+  // has stopped the server and every session has ended.
+  void run();
 
  private:
+  using WorkGuard = boost::asio::executor_work_guard<boost::asio::io_context::executor_type>;
+
   void shut_down();
 
-  boost::asio::io_context context_;
+  std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
+  std::vector<WorkGuard> idle_guards_;  // keep a context without connections running until shutdown
   SessionRegistry sessions_;
   std::shared_ptr<Listener> listener_;
   boost::asio::signal_set signals_;

@@ -17,7 +17,7 @@ constexpr std::chrono::seconds kIdleTimeout{30};
 // Beast's default of 8 KiB is less than the cookies a browser sends to a big same-origin app.
 constexpr std::uint32_t kHeaderLimit = 64 * 1024;
 
-std::string address_of(const net::ip::tcp::socket& socket) {
+std::string address_of(const SessionSocket& socket) {
   beast::error_code error;
   const auto endpoint = socket.remote_endpoint(error);
   return error ? "unknown" : endpoint.address().to_string();
@@ -25,7 +25,7 @@ std::string address_of(const net::ip::tcp::socket& socket) {
 
 }  // namespace
 
-Session::Session(net::ip::tcp::socket&& socket, Routes& routes, std::size_t max_body_bytes)
+Session::Session(SessionSocket&& socket, Routes& routes, std::size_t max_body_bytes)
     : stream_(std::move(socket)), routes_(routes), max_body_bytes_(max_body_bytes) {
   client_address_ = address_of(stream_.socket());
 }
@@ -75,9 +75,9 @@ void Session::answer(Incoming incoming) {
   incoming_ = std::move(incoming);
   // Tracked: a pending answer keeps the io_context running. Both the executor and the session are
   // moved out, so the store's thread holds neither once the answer is posted.
-  auto strand = net::prefer(stream_.get_executor(), net::execution::outstanding_work.tracked);
-  routes_.handle(incoming_, [self = shared_from_this(), strand](MakeResponse make) mutable {
-    const auto executor = std::move(strand);
+  auto tracked = net::prefer(stream_.get_executor(), net::execution::outstanding_work.tracked);
+  routes_.handle(incoming_, [self = shared_from_this(), tracked](MakeResponse make) mutable {
+    const auto executor = std::move(tracked);
     net::dispatch(executor, [self = std::move(self), make = std::move(make)] { self->write(make()); });
   });
 }

@@ -1,10 +1,12 @@
 #pragma once
 // One HTTP/1.1 connection (Beast's advanced_server session): read a request, let the routes
 // answer it, write the answer, and read the next one while the client keeps the connection alive.
-// An answer may come later from another thread (a tracking request waits for its commit); it is
-// written on the session's strand, and until then the session counts as work of the io_context,
+// A session lives on one io_context that one thread runs, so its handlers never run concurrently
+// and need no strand. An answer may come later from another thread (a tracking request waits for
+// its commit); it is posted to that io_context, and until then the session counts as its work,
 // so the server does not stop with it unanswered.
 // On shutdown an idle session closes at once and a busy one closes after its answer is written.
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <memory>
@@ -15,9 +17,12 @@
 
 namespace ie::http {
 
+// A connection bound to its io_context's own executor: no type-erased executor to call through.
+using SessionSocket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, boost::asio::io_context::executor_type>;
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(boost::asio::ip::tcp::socket&& socket, Routes& routes, std::size_t max_body_bytes);
+  Session(SessionSocket&& socket, Routes& routes, std::size_t max_body_bytes);
 
   void run();
   void stop();  // from any thread
@@ -32,7 +37,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_write(bool keep_alive, boost::beast::error_code error, std::size_t bytes);
   void close();
 
-  boost::beast::tcp_stream stream_;
+  boost::beast::basic_stream<boost::asio::ip::tcp, boost::asio::io_context::executor_type> stream_;
   boost::beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   Incoming incoming_;  // kept alive until it is answered
