@@ -5,6 +5,8 @@
 #include <thread>
 #include <vector>
 
+#include "native/thread_name.hpp"
+
 namespace ie::http {
 
 namespace net = boost::asio;
@@ -43,7 +45,13 @@ void Server::run() {
   // A context runs out of work, and its run() returns, once shutdown has released its guard and
   // its last session is done.
   std::vector<std::thread> others;
-  for (std::size_t i = 1; i < contexts_.size(); ++i) others.emplace_back([this, i] { contexts_[i]->run(); });
+  for (std::size_t i = 1; i < contexts_.size(); ++i) {
+    others.emplace_back([this, i] {
+      name_this_thread(("ie-http-" + std::to_string(i)).c_str());
+      contexts_[i]->run();
+    });
+  }
+  name_this_thread("ie-http-0");
   contexts_.front()->run();
   for (auto& thread : others) thread.join();
 }

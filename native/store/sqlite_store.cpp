@@ -14,6 +14,7 @@
 
 #include "native/store/sqlite_readers.hpp"
 #include "native/store/sqlite_writer.hpp"
+#include "native/thread_name.hpp"
 #include "native/wall_clock.hpp"
 
 namespace ie {
@@ -39,7 +40,10 @@ std::filesystem::path with_parent_folders(const std::filesystem::path& path) {
 
 struct SqliteStore::Impl {
   explicit Impl(const std::filesystem::path& file) : path(with_parent_folders(file)), writer(path), readers(path) {
-    thread = std::thread([this] { run_writer(); });
+    thread = std::thread([this] {
+      name_this_thread("ie-sqlite-write");
+      run_writer();
+    });
   }
 
   ~Impl() {
