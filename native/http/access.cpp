@@ -43,13 +43,13 @@ void Access::require_reader(const Request& request) const {
   if (!is_server_caller(request)) throw unauthorized("reads need 'Authorization: Bearer <api token>'");
 }
 
-IdentityRule Access::rule_for(bool server_caller, const nlohmann::json& token, std::int64_t now_seconds) const {
+IdentityRule Access::rule_for(bool server_caller, const JsonValue* token, std::int64_t now_seconds) const {
   if (!verifier_) return IdentityRule{true, std::nullopt};
   IdentityRule rule{server_caller, std::nullopt};
-  if (token.is_null()) return rule;
-  if (!token.is_string()) throw unauthorized("identity must be a signed token (a string)");
+  if (!token || token->is_null()) return rule;
+  if (!token->is_string()) throw unauthorized("identity must be a signed token (a string)");
   try {
-    rule.claims = verifier_->verify(token.get<std::string>(), now_seconds);
+    rule.claims = verifier_->verify(std::string(token->string()), now_seconds);
   } catch (const InvalidIdentity& error) {
     throw unauthorized(error.what());
   }

@@ -3,12 +3,12 @@
 // With one, a user id comes only from a verified token, except for server-to-server callers that
 // present the api token. Reads need the api token whenever one is configured. A token sent to a
 // receiver without a secret cannot be verified and is ignored.
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
 #include "native/http/event_body.hpp"
 #include "native/http/identity.hpp"
+#include "native/http/json_reader.hpp"
 #include "native/http/message.hpp"
 
 namespace ie::http {
@@ -23,9 +23,9 @@ class Access {
   // HttpError 401 unless the api token is configured and presented, or not configured at all.
   void require_reader(const Request& request) const;
 
-  // The identity rule for one event; `token` is its `identity` field (or null). HttpError 401 for
-  // a forged, malformed or expired token.
-  IdentityRule rule_for(bool server_caller, const nlohmann::json& token, std::int64_t now_seconds) const;
+  // The identity rule for one event; `token` is its `identity` field (nullptr when absent). HttpError
+  // 401 for a forged, malformed or expired token.
+  IdentityRule rule_for(bool server_caller, const JsonValue* token, std::int64_t now_seconds) const;
 
  private:
   std::optional<std::string> bearer_token(const Request& request) const;

@@ -1,68 +1,78 @@
 #include "native/http/event_body.hpp"
 
-#include <limits>
-
 namespace ie::http {
 
 namespace {
-
-using json = nlohmann::json;
 
 struct ShapeError {
   std::string reason;
   std::string message;
 };
 
-std::optional<Scalar> scalar_from(const json& value) {
+// The reader has already made every integer beyond int64 a double.
+std::optional<Scalar> scalar_from(const JsonValue& value) {
   switch (value.type()) {
-    case json::value_t::null: return Scalar{nullptr};
-    case json::value_t::boolean: return Scalar{value.get<bool>()};
-    case json::value_t::number_integer: return Scalar{value.get<std::int64_t>()};
-    case json::value_t::number_unsigned: {
-      const auto number = value.get<std::uint64_t>();
-      if (number > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return Scalar{static_cast<double>(number)};
-      return Scalar{static_cast<std::int64_t>(number)};
-    }
-    case json::value_t::number_float: return Scalar{value.get<double>()};
-    case json::value_t::string: return Scalar{value.get<std::string>()};
+    case JsonType::null: return Scalar{nullptr};
+    case JsonType::boolean: return Scalar{value.boolean()};
+    case JsonType::integer: return Scalar{value.integer()};
+    case JsonType::number: return Scalar{value.number()};
+    case JsonType::string: return Scalar{std::string(value.string())};
     default: return std::nullopt;
   }
 }
 
-Scalar scalar_field(const std::string& event, const std::string& field, const json& value) {
-  if (auto scalar = scalar_from(value)) return *scalar;
-  throw ShapeError{"invalid_property_type", "event '" + event + "': " + field + " must be a string, number, boolean or null, not " + value.type_name()};
+ShapeError not_a_scalar(std::string_view event, std::string_view field, const JsonValue& value) {
+  return ShapeError{"invalid_property_type", "event '" + std::string(event) + "': " + std::string(field) +
+                                                 " must be a string, number, boolean or null, not " + value.type_name()};
 }
 
-std::string event_name(const json& event) {
+Scalar scalar_field(std::string_view event, std::string_view field, const JsonValue& value) {
+  if (auto scalar = scalar_from(value)) return std::move(*scalar);
+  throw not_a_scalar(event, field, value);
+}
+
+std::string_view event_name(const JsonValue& event) {
   if (!event.is_object()) throw ShapeError{"invalid_event", std::string("an event must be a JSON object, not ") + event.type_name()};
-  const auto name = event.find("event");
-  if (name == event.end() || !name->is_string()) throw ShapeError{"invalid_event", "event must be a string naming the event"};
-  return name->get<std::string>();
+  const JsonValue* name = event.find("event");
+  if (!name || !name->is_string()) throw ShapeError{"invalid_event", "event must be a string naming the event"};
+  return name->string();
 }
 
-std::string event_id(const std::string& name, const json& event) {
-  const auto eid = event.find("eid");
-  if (eid == event.end() || eid->is_null()) return "";
-  if (!eid->is_string()) throw ShapeError{"invalid_event", "event '" + name + "': eid must be a string"};
-  return eid->get<std::string>();
+std::string event_id(std::string_view name, const JsonValue& event) {
+  const JsonValue* eid = event.find("eid");
+  if (!eid || eid->is_null()) return "";
+  if (!eid->is_string()) throw ShapeError{"invalid_event", "event '" + std::string(name) + "': eid must be a string"};
+  return std::string(eid->string());
 }
 
-std::map<std::string, Scalar> properties(const std::string& name, const json& event) {
+// Of repeated keys the last value counts, and of several wrong values the first in key order is
+// named: what answers said when nlohmann's std::map held the properties.
+std::map<std::string, Scalar> properties(std::string_view name, const JsonValue& event) {
   std::map<std::string, Scalar> result;
-  const auto found = event.find("additional_properties");
-  if (found == event.end() || found->is_null()) return result;
-  if (!found->is_object()) throw ShapeError{"invalid_property_type", "event '" + name + "': additional_properties must be an object"};
-  for (const auto& [key, value] : found->items()) result[key] = scalar_field(name, key, value);
+  const JsonValue* found = event.find("additional_properties");
+  if (!found || found->is_null()) return result;
+  if (!found->is_object()) {
+    throw ShapeError{"invalid_property_type", "event '" + std::string(name) + "': additional_properties must be an object"};
+  }
+  std::map<std::string_view, const JsonValue*> wrong;  // by key, while its last value is not a scalar
+  for (const JsonValue& value : found->items()) {
+    if (auto scalar = scalar_from(value)) {
+      result.insert_or_assign(std::string(value.key()), std::move(*scalar));
+      if (!wrong.empty()) wrong.erase(value.key());
+    } else {
+      wrong.insert_or_assign(value.key(), &value);
+    }
+  }
+  if (!wrong.empty()) throw not_a_scalar(name, wrong.begin()->first, *wrong.begin()->second);
   return result;
 }
 
-void body_identifier(std::map<std::string, Scalar>& identifiers, const std::string& name, const json& event, const char* field,
+void body_identifier(std::map<std::string, Scalar>& identifiers, std::string_view name, const JsonValue& event, std::string_view field,
                      const char* kind) {
-  if (const auto found = event.find(field); found != event.end()) identifiers[kind] = scalar_field(name, field, *found);
+  if (const JsonValue* found = event.find(field)) identifiers[kind] = scalar_field(name, field, *found);
 }
 
-std::map<std::string, Scalar> identifiers(const std::string& name, const json& event, const IdentityRule& rule) {
+std::map<std::string, Scalar> identifiers(std::string_view name, const JsonValue& event, const IdentityRule& rule) {
   std::map<std::string, Scalar> result;
   if (rule.trust_body_user) body_identifier(result, name, event, "user_id", "user");
   body_identifier(result, name, event, "project_id", "project");
@@ -79,10 +89,10 @@ std::map<std::string, Scalar> identifiers(const std::string& name, const json& e
 
 EventProblem problem_from(const EventError& error) { return EventProblem{event_error_kind_name(error.kind), error.message}; }
 
-std::variant<TrackRequest, EventProblem> track_request_from(const json& event, const IdentityRule& rule) {
+std::variant<TrackRequest, EventProblem> track_request_from(const JsonValue& event, const IdentityRule& rule) {
   try {
-    const std::string name = event_name(event);
-    return TrackRequest{EventInput{name, identifiers(name, event, rule), properties(name, event)}, event_id(name, event)};
+    const std::string_view name = event_name(event);
+    return TrackRequest{EventInput{std::string(name), identifiers(name, event, rule), properties(name, event)}, event_id(name, event)};
   } catch (const ShapeError& error) {
     return EventProblem{error.reason, error.message};
   }

@@ -2,12 +2,12 @@
 // One event object of a request body, turned into what the Tracker takes:
 //   {event, eid?, project_id?, namespace_id?, user_id?, additional_properties?, identity?}
 // Whose identifiers count is decided by the caller (see IdentityRule); the shape is checked here.
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <variant>
 
 #include "native/http/identity.hpp"
+#include "native/http/json_reader.hpp"
 #include "native/tracker.hpp"
 
 namespace ie::http {
@@ -26,6 +26,6 @@ struct EventProblem {
 
 EventProblem problem_from(const EventError& error);
 
-std::variant<TrackRequest, EventProblem> track_request_from(const nlohmann::json& event, const IdentityRule& rule);
+std::variant<TrackRequest, EventProblem> track_request_from(const JsonValue& event, const IdentityRule& rule);
 
 }  // namespace ie::http

@@ -12,14 +12,15 @@ namespace {
 
 using json = nlohmann::json;
 
-const json& field_or_null(const json& object, const char* name) {
-  static const json null_value;
-  const auto found = object.find(name);
-  return found == object.end() ? null_value : *found;
+// One reader per thread, reused: once it has warmed up, reading a body allocates nothing. Its
+// values are in use only until track() has turned them into TrackRequests, before any commit.
+JsonReader& thread_reader() {
+  thread_local JsonReader reader;
+  return reader;
 }
 
-json object_body(const Request& request) {
-  json body = parse_json_body(request);
+const JsonValue& object_body(const Request& request) {
+  const JsonValue& body = parse_json_body(request, thread_reader());
   if (!body.is_object()) throw HttpError(bhttp::status::bad_request, std::string("the body must be a JSON object, not ") + body.type_name());
   return body;
 }
@@ -27,9 +28,8 @@ json object_body(const Request& request) {
 }  // namespace
 
 void TrackHandler::one(const Request& request, Later later) {
-  json events = json::array();
-  events.push_back(object_body(request));
-  track(request, events, nullptr, false, std::move(later), [&request](const Outcome& outcome) {
+  const JsonValue& event = object_body(request);
+  track(request, std::span(&event, 1), nullptr, false, std::move(later), [&request](const Outcome& outcome) {
     if (!outcome.rejected.empty()) {
       return error_response(request, bhttp::status::unprocessable_entity, outcome.rejected.front().second.message);
     }
@@ -38,28 +38,30 @@ void TrackHandler::one(const Request& request, Later later) {
 }
 
 void TrackHandler::batch(const Request& request, Later later) {
-  const json body = object_body(request);
-  const json& events = field_or_null(body, "events");
-  if (!events.is_array()) throw HttpError(bhttp::status::bad_request, "events must be an array of event objects");
-  if (events.size() > max_batch_events_) {
-    throw HttpError(bhttp::status::bad_request, "too many events: " + std::to_string(events.size()) + " (the limit is " +
+  const JsonValue& body = object_body(request);
+  const JsonValue* events = body.find("events");
+  if (!events || !events->is_array()) throw HttpError(bhttp::status::bad_request, "events must be an array of event objects");
+  if (events->items().size() > max_batch_events_) {
+    throw HttpError(bhttp::status::bad_request, "too many events: " + std::to_string(events->items().size()) + " (the limit is " +
                                                     std::to_string(max_batch_events_) + " per request)");
   }
-  track(request, events, field_or_null(body, "identity"), true, std::move(later), [&request](const Outcome& outcome) {
+  track(request, events->items(), body.find("identity"), true, std::move(later), [&request](const Outcome& outcome) {
     json rejected = json::array();
     for (const auto& [index, problem] : outcome.rejected) rejected.push_back({{"index", index}, {"error", problem.message}});
     return json_response(request, bhttp::status::ok, {{"accepted", outcome.accepted}, {"rejected", rejected}});
   });
 }
 
-void TrackHandler::track(const Request& request, const json& events, const json& batch_identity, bool is_batch, Later later,
-                         Answer answer) {
+void TrackHandler::track(const Request& request, std::span<const JsonValue> events, const JsonValue* batch_identity, bool is_batch,
+                         Later later, Answer answer) {
   const std::vector<IdentityRule> rules = identity_rules(request, events, batch_identity);
   if (strict_) refuse_unknown_events(events, is_batch);
   metrics_.batch_received(events.size());
   Outcome outcome;
   std::vector<TrackRequest> requests;
+  requests.reserve(events.size());
   std::vector<std::size_t> indexes;  // the request index of each TrackRequest
+  indexes.reserve(events.size());
   for (std::size_t index = 0; index < events.size(); ++index) {
     auto parsed = track_request_from(events[index], rules[index]);
     if (auto* problem = std::get_if<EventProblem>(&parsed)) {
@@ -73,23 +75,28 @@ void TrackHandler::track(const Request& request, const json& events, const json&
 }
 
 // Every token is checked before anything is counted: one forged token refuses the whole request.
-std::vector<IdentityRule> TrackHandler::identity_rules(const Request& request, const json& events, const json& batch_identity) const {
+// An event's own identity wins over the batch's; a non-object event has none (find gives nullptr).
+std::vector<IdentityRule> TrackHandler::identity_rules(const Request& request, std::span<const JsonValue> events,
+                                                       const JsonValue* batch_identity) const {
   const bool server_caller = access_.is_server_caller(request);
   const std::int64_t now_seconds = tracker_.now_ms() / 1000;
   std::vector<IdentityRule> rules;
-  for (const auto& event : events) {
-    const json& own = event.is_object() ? field_or_null(event, "identity") : batch_identity;
-    rules.push_back(access_.rule_for(server_caller, own.is_null() ? batch_identity : own, now_seconds));
+  rules.reserve(events.size());
+  for (const JsonValue& event : events) {
+    const JsonValue* own = event.find("identity");
+    rules.push_back(access_.rule_for(server_caller, own && !own->is_null() ? own : batch_identity, now_seconds));
   }
   return rules;
 }
 
-void TrackHandler::refuse_unknown_events(const json& events, bool is_batch) const {
+void TrackHandler::refuse_unknown_events(std::span<const JsonValue> events, bool is_batch) const {
   for (std::size_t index = 0; index < events.size(); ++index) {
-    const json& name = events[index].is_object() ? field_or_null(events[index], "event") : json();
-    if (name.is_string() && !tracker_.definitions().find_event(name.get<std::string>())) {
+    const JsonValue* name = events[index].find("event");
+    if (!name || !name->is_string()) continue;
+    const std::string event(name->string());
+    if (!tracker_.definitions().find_event(event)) {
       const std::string where = is_batch ? "events[" + std::to_string(index) + "]: " : "";
-      throw HttpError(bhttp::status::unprocessable_entity, where + "unknown event '" + name.get<std::string>() + "': it has no definition");
+      throw HttpError(bhttp::status::unprocessable_entity, where + "unknown event '" + event + "': it has no definition");
     }
   }
 }

@@ -3,12 +3,13 @@
 // identity, then each event. Nothing is answered 2xx before the Tracker has committed, and no
 // thread waits for that commit: the answer goes to `later` once the store calls back.
 #include <functional>
-#include <nlohmann/json.hpp>
+#include <span>
 #include <utility>
 #include <vector>
 
 #include "native/http/access.hpp"
 #include "native/http/event_body.hpp"
+#include "native/http/json_reader.hpp"
 #include "native/http/message.hpp"
 #include "native/http/prometheus.hpp"
 #include "native/tracker.hpp"
@@ -41,11 +42,12 @@ class TrackHandler {
     Answer answer;
   };
 
-  void track(const Request& request, const nlohmann::json& events, const nlohmann::json& batch_identity, bool is_batch, Later later,
+  // The events are read here, not after: their values belong to the thread's JsonReader.
+  void track(const Request& request, std::span<const JsonValue> events, const JsonValue* batch_identity, bool is_batch, Later later,
              Answer answer);
-  std::vector<IdentityRule> identity_rules(const Request& request, const nlohmann::json& events,
-                                           const nlohmann::json& batch_identity) const;
-  void refuse_unknown_events(const nlohmann::json& events, bool is_batch) const;
+  std::vector<IdentityRule> identity_rules(const Request& request, std::span<const JsonValue> events,
+                                           const JsonValue* batch_identity) const;
+  void refuse_unknown_events(std::span<const JsonValue> events, bool is_batch) const;
   void commit(std::vector<TrackRequest> requests, std::vector<std::size_t> indexes, Outcome outcome, Later later, Answer answer);
   Outcome merged(BatchOutcome tracked, const std::vector<std::size_t>& indexes, Outcome outcome);
 
