@@ -8,9 +8,9 @@ namespace ie::http {
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
-Listener::Listener(const std::vector<net::io_context*>& contexts, const tcp::endpoint& endpoint, Routes& routes,
+Listener::Listener(const std::vector<EventLoop*>& loops, const tcp::endpoint& endpoint, Routes& routes,
                    SessionRegistry& sessions, std::size_t max_body_bytes)
-    : contexts_(contexts), acceptor_(*contexts.front()), routes_(routes), sessions_(sessions), max_body_bytes_(max_body_bytes) {
+    : loops_(loops), acceptor_(loops.front()->context()), routes_(routes), sessions_(sessions), max_body_bytes_(max_body_bytes) {
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(net::socket_base::reuse_address(true));
   acceptor_.bind(endpoint);
@@ -27,15 +27,16 @@ void Listener::stop() {
 }
 
 void Listener::accept() {
-  // The connection lives on the next context in turn: on one thread, spread over all of them.
-  net::io_context& context = *contexts_[next_context_++ % contexts_.size()];
-  acceptor_.async_accept(context.get_executor(), boost::beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
+  // The connection lives on the next loop in turn: on one thread, spread over all of them.
+  EventLoop& loop = *loops_[next_loop_++ % loops_.size()];
+  acceptor_.async_accept(loop.context().get_executor(),
+                         boost::beast::bind_front_handler(&Listener::on_accept, shared_from_this(), std::ref(loop)));
 }
 
-void Listener::on_accept(boost::beast::error_code error, SessionSocket socket) {
+void Listener::on_accept(EventLoop& loop, boost::beast::error_code error, SessionSocket socket) {
   if (error == net::error::operation_aborted || !acceptor_.is_open()) return;
   if (!error) {
-    auto session = std::make_shared<Session>(std::move(socket), routes_, max_body_bytes_);
+    auto session = std::make_shared<Session>(std::move(socket), loop, routes_, max_body_bytes_);
     sessions_.add(session);
     session->run();
   } else {

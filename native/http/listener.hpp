@@ -1,12 +1,13 @@
 #pragma once
 // Accepts connections and starts a session for each (Beast's advanced_server listener), dealing
-// them out to the server's io_contexts in turn.
+// them out to the server's event loops in turn.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <memory>
 #include <vector>
 
+#include "native/http/event_loop.hpp"
 #include "native/http/routes.hpp"
 #include "native/http/session.hpp"
 #include "native/http/session_registry.hpp"
@@ -16,8 +17,8 @@ namespace ie::http {
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
   // Binds and listens at once, so a taken port is an error before start-up is announced. Accepts
-  // on the first of the contexts.
-  Listener(const std::vector<boost::asio::io_context*>& contexts, const boost::asio::ip::tcp::endpoint& endpoint, Routes& routes,
+  // on the first of the loops.
+  Listener(const std::vector<EventLoop*>& loops, const boost::asio::ip::tcp::endpoint& endpoint, Routes& routes,
            SessionRegistry& sessions, std::size_t max_body_bytes);
 
   boost::asio::ip::tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
@@ -26,10 +27,10 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
  private:
   void accept();
-  void on_accept(boost::beast::error_code error, SessionSocket socket);
+  void on_accept(EventLoop& loop, boost::beast::error_code error, SessionSocket socket);
 
-  std::vector<boost::asio::io_context*> contexts_;
-  std::size_t next_context_ = 0;
+  std::vector<EventLoop*> loops_;
+  std::size_t next_loop_ = 0;
   boost::asio::ip::tcp::acceptor acceptor_;
   Routes& routes_;
   SessionRegistry& sessions_;

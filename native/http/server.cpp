@@ -14,27 +14,25 @@ using tcp = net::ip::tcp;
 
 namespace {
 
-// One io_context for each thread that will run it: told so, asio drops the locking it would need
-// for several threads running one context.
-std::vector<std::unique_ptr<net::io_context>> contexts_for(unsigned threads) {
-  std::vector<std::unique_ptr<net::io_context>> contexts;
-  for (unsigned i = 0; i < std::max(1u, threads); ++i) contexts.push_back(std::make_unique<net::io_context>(1));
-  return contexts;
+std::vector<std::unique_ptr<EventLoop>> loops_for(unsigned threads) {
+  std::vector<std::unique_ptr<EventLoop>> loops;
+  for (unsigned i = 0; i < std::max(1u, threads); ++i) loops.push_back(std::make_unique<EventLoop>());
+  return loops;
 }
 
-std::vector<net::io_context*> pointers_to(const std::vector<std::unique_ptr<net::io_context>>& contexts) {
-  std::vector<net::io_context*> pointers;
-  for (const auto& context : contexts) pointers.push_back(context.get());
+std::vector<EventLoop*> pointers_to(const std::vector<std::unique_ptr<EventLoop>>& loops) {
+  std::vector<EventLoop*> pointers;
+  for (const auto& loop : loops) pointers.push_back(loop.get());
   return pointers;
 }
 
 }  // namespace
 
 Server::Server(Routes& routes, const tcp::endpoint& endpoint, std::size_t max_body_bytes, unsigned threads)
-    : contexts_(contexts_for(threads)),
-      listener_(std::make_shared<Listener>(pointers_to(contexts_), endpoint, routes, sessions_, max_body_bytes)),
-      signals_(*contexts_.front(), SIGINT, SIGTERM) {
-  for (const auto& context : contexts_) idle_guards_.push_back(net::make_work_guard(*context));
+    : loops_(loops_for(threads)),
+      listener_(std::make_shared<Listener>(pointers_to(loops_), endpoint, routes, sessions_, max_body_bytes)),
+      signals_(loops_.front()->context(), SIGINT, SIGTERM) {
+  for (const auto& loop : loops_) idle_guards_.push_back(net::make_work_guard(loop->context()));
 }
 
 void Server::run() {
@@ -42,17 +40,17 @@ void Server::run() {
     if (!error) shut_down();
   });
   listener_->run();
-  // A context runs out of work, and its run() returns, once shutdown has released its guard and
-  // its last session is done.
+  // A loop runs out of work, and its run() returns, once shutdown has released its guard and its
+  // last session is done.
   std::vector<std::thread> others;
-  for (std::size_t i = 1; i < contexts_.size(); ++i) {
+  for (std::size_t i = 1; i < loops_.size(); ++i) {
     others.emplace_back([this, i] {
       name_this_thread(("ie-http-" + std::to_string(i)).c_str());
-      contexts_[i]->run();
+      loops_[i]->context().run();
     });
   }
   name_this_thread("ie-http-0");
-  contexts_.front()->run();
+  loops_.front()->context().run();
   for (auto& thread : others) thread.join();
 }
 

@@ -1,7 +1,7 @@
 #pragma once
-// The receiver's event loops: one io_context per thread, each running the connections the
-// listener deals to it (so no connection needs a strand, and no call goes through a type-erased
-// executor), plus signal handling. SIGTERM or SIGINT stops accepting, lets in-flight requests finish and be answered,
+// The receiver's event loops: one per thread, each running the connections the listener deals to
+// it (so no connection needs a strand, and no call goes through a type-erased executor), plus
+// signal handling. SIGTERM or SIGINT stops accepting, lets in-flight requests finish and be answered,
 // and then run() returns, so the process exits 0 with nothing acknowledged left unwritten.
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "native/http/event_loop.hpp"
 #include "native/http/listener.hpp"
 #include "native/http/routes.hpp"
 #include "native/http/session_registry.hpp"
@@ -23,7 +24,7 @@ class Server {
 
   boost::asio::ip::tcp::endpoint local_endpoint() const { return listener_->local_endpoint(); }
 
-  // Runs the event loops on as many threads as contexts, this one included. Blocks until a signal
+  // Runs the event loops on as many threads, this one included. Blocks until a signal
   // has stopped the server and every session has ended.
   void run();
 
@@ -32,8 +33,8 @@ class Server {
 
   void shut_down();
 
-  std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
-  std::vector<WorkGuard> idle_guards_;  // keep a context without connections running until shutdown
+  std::vector<std::unique_ptr<EventLoop>> loops_;
+  std::vector<WorkGuard> idle_guards_;  // keep a loop without connections running until shutdown
   SessionRegistry sessions_;
   std::shared_ptr<Listener> listener_;
   boost::asio::signal_set signals_;

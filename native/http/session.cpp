@@ -25,8 +25,8 @@ std::string address_of(const SessionSocket& socket) {
 
 }  // namespace
 
-Session::Session(SessionSocket&& socket, Routes& routes, std::size_t max_body_bytes)
-    : stream_(std::move(socket)), routes_(routes), max_body_bytes_(max_body_bytes) {
+Session::Session(SessionSocket&& socket, EventLoop& loop, Routes& routes, std::size_t max_body_bytes)
+    : stream_(std::move(socket)), loop_(loop), routes_(routes), max_body_bytes_(max_body_bytes) {
   client_address_ = address_of(stream_.socket());
 }
 
@@ -73,12 +73,13 @@ void Session::on_read(beast::error_code error, std::size_t) {
 void Session::answer(Incoming incoming) {
   busy_ = true;
   incoming_ = std::move(incoming);
-  // Tracked: a pending answer keeps the io_context running. Both the executor and the session are
-  // moved out, so the store's thread holds neither once the answer is posted.
+  // Tracked: a pending answer keeps the io_context running. The session and the work are moved
+  // into the inbox, so the store's thread holds neither once the answer is delivered.
   auto tracked = net::prefer(stream_.get_executor(), net::execution::outstanding_work.tracked);
   routes_.handle(incoming_, [self = shared_from_this(), tracked](MakeResponse make) mutable {
-    const auto executor = std::move(tracked);
-    net::dispatch(executor, [self = std::move(self), make = std::move(make)] { self->write(make()); });
+    if (tracked.running_in_this_thread()) return self->write(make());  // answered at once
+    EventLoop& loop = self->loop_;
+    loop.deliver([self = std::move(self), make = std::move(make), work = std::move(tracked)] { self->write(make()); });
   });
 }
 

@@ -3,8 +3,8 @@
 // answer it, write the answer, and read the next one while the client keeps the connection alive.
 // A session lives on one io_context that one thread runs, so its handlers never run concurrently
 // and need no strand. An answer may come later from another thread (a tracking request waits for
-// its commit); it is posted to that io_context, and until then the session counts as its work,
-// so the server does not stop with it unanswered.
+// its commit); it reaches the session through its loop's inbox, and until then the session counts
+// as the loop's work, so the server does not stop with it unanswered.
 // On shutdown an idle session closes at once and a busy one closes after its answer is written.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 
+#include "native/http/event_loop.hpp"
 #include "native/http/message.hpp"
 #include "native/http/routes.hpp"
 
@@ -22,7 +23,7 @@ using SessionSocket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, boo
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(SessionSocket&& socket, Routes& routes, std::size_t max_body_bytes);
+  Session(SessionSocket&& socket, EventLoop& loop, Routes& routes, std::size_t max_body_bytes);
 
   void run();
   void stop();  // from any thread
@@ -43,6 +44,7 @@ class Session : public std::enable_shared_from_this<Session> {
   Incoming incoming_;  // kept alive until it is answered
   Response response_;  // kept alive until its write completes
   bhttp::response<bhttp::empty_body> continue_{bhttp::status::continue_, 11};
+  EventLoop& loop_;
   Routes& routes_;
   std::size_t max_body_bytes_;
   std::string client_address_;

@@ -1,0 +1,35 @@
+#pragma once
+// One thread's share of the server: an io_context that only that thread runs, and the inbox
+// through which answers computed on other threads reach it.
+//
+// Why an inbox: a tracking request is answered from the store's thread once its commit is durable,
+// and one commit answers tens of requests. Posting each answer to the io_context on its own woke
+// this thread once per answer, at the price of an epoll_ctl and a futex each on the store's thread,
+// which commits nothing meanwhile. The inbox posts one drain for all the answers that arrive before
+// this thread gets to them.
+#include <boost/asio/io_context.hpp>
+#include <functional>
+#include <mutex>
+#include <vector>
+
+namespace ie::http {
+
+class EventLoop {
+ public:
+  EventLoop() : context_(1) {}  // one thread runs it: asio can skip the locking of a shared context
+
+  boost::asio::io_context& context() { return context_; }
+
+  // From any thread: `answer` runs on this loop's thread. The caller keeps the io_context's work
+  // counted (a tracked executor in `answer`) until it has run.
+  void deliver(std::function<void()> answer);
+
+ private:
+  void drain();
+
+  boost::asio::io_context context_;
+  std::mutex mutex_;
+  std::vector<std::function<void()>> inbox_;
+};
+
+}  // namespace ie::http
