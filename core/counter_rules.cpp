@@ -17,15 +17,17 @@ const char* slot_of(CounterKind kind) {
   return "event_counters";
 }
 
-std::string filter_text(const std::map<std::string, Scalar>& filter) {
-  std::string text = "-filter:[";
+void append_filter(std::string& text, const std::map<std::string, Scalar>& filter) {
+  text += "-filter:[";
   bool first = true;
   for (const auto& [key, value] : filter) {
     if (!first) text += ',';
-    text += encode_key_part(key) + ':' + encode_key_part(scalar_text(value));
+    text += encode_key_part(key);
+    text += ':';
+    text += encode_key_part(scalar_text(value));
     first = false;
   }
-  return text + ']';
+  text += ']';
 }
 
 bool same_rule(const CounterRule& a, const CounterRule& b) {
@@ -35,17 +37,37 @@ bool same_rule(const CounterRule& a, const CounterRule& b) {
 }  // namespace
 
 std::string CounterRule::path() const {
-  std::string text = event;
-  if (kind == CounterKind::sum) text += std::string("-operator:") + kSumOperator;
-  if (!filter.empty()) text += filter_text(filter);
-  if (kind == CounterKind::unique) text += '-' + unique.substr(0, unique.find('.'));
+  std::string text;
+  append_path(text);
   return text;
 }
 
+// Built in one string: every tracked event asks for its keys.
 std::string CounterRule::key(const std::optional<IsoWeek>& week) const {
-  std::string text = std::string("{") + slot_of(kind) + "}_" + path();
-  if (week) text += '-' + week_suffix(*week);
+  std::string text;
+  text.reserve(64);
+  text += '{';
+  text += slot_of(kind);
+  text += "}_";
+  append_path(text);
+  if (week) {
+    text += '-';
+    text += week_suffix(*week);
+  }
   return text;
+}
+
+void CounterRule::append_path(std::string& text) const {
+  text += event;
+  if (kind == CounterKind::sum) {
+    text += "-operator:";
+    text += kSumOperator;
+  }
+  if (!filter.empty()) append_filter(text, filter);
+  if (kind == CounterKind::unique) {
+    text += '-';
+    text += std::string_view(unique).substr(0, unique.find('.'));
+  }
 }
 
 bool CounterRule::matches(const Event& tracked) const {

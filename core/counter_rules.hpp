@@ -31,6 +31,9 @@ struct CounterRule {
   // The key for one week (weekly rules) or the all-time key (week absent).
   std::string key(const std::optional<IsoWeek>& week) const;
   bool matches(const Event& event) const;
+
+ private:
+  void append_path(std::string& text) const;
 };
 
 // The rule one metric entry defines under the metric's time frame.

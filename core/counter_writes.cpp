@@ -21,6 +21,7 @@ std::optional<std::string> unique_member(const CounterRule& rule, const Event& e
 
 CounterPlan plan_counter_writes(const std::vector<CounterRule>& rules, const Event& event, const Date& today) {
   CounterPlan plan;
+  plan.writes.reserve(rules.size());
   const IsoWeek week = iso_week_of(today);
   for (const auto& rule : rules) {
     if (!rule.matches(event)) continue;
