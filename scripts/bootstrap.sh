@@ -9,7 +9,7 @@ debian_packages=(
   cmake g++ make pkg-config ninja-build
   emscripten node-acorn
   libboost-dev nlohmann-json3-dev doctest-dev libyaml-cpp-dev
-  libsqlite3-dev sqlite3 libhiredis-dev libssl-dev libjwt-dev
+  libsqlite3-dev sqlite3 libhiredis-dev libssl-dev libjwt-dev libjemalloc-dev
   redis-server redis-tools
   chromium wrk nginx-light
 )
