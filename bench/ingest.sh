@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The ingestion benchmark: wrk on loopback against the receiver (single events, and batches of 50),
-# beside two ceilings measured in the same run on the same machine: nginx answering 204 (what HTTP
-# itself costs here) and redis-benchmark -P 50 PFADD (what a counter write costs in Redis). Prints
-# requests/s, events/s, p50/p99 and the ratios against the targets, and the receiver's peak memory.
-# Needs wrk, nginx, redis-server (scripts/bootstrap.sh installs them). DURATION=10s by default.
+# beside references measured in the same run on the same machine: nginx answering 204 (what HTTP
+# itself costs here), redis-benchmark -P 50 PFADD (what a counter write costs in Redis), and Redis
+# running the receiver's own script calls (what Redis itself sustains for the receiver's commands).
+# Prints requests/s, events/s, p50/p99 and the ratios against the targets, and the receiver's peak
+# memory. Needs wrk, nginx, redis-server (scripts/bootstrap.sh installs them). DURATION=10s by default.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -96,6 +97,37 @@ run_wrk() {
     END { printf "%.0f %.2f %.2f %d\n", rps, p50, p99, bad + 0 }'
 }
 
+# One EVALSHA of a 50-event batch exactly as the receiver sends it, caught with MONITOR during a
+# short warm-up, as redis-benchmark arguments (NUL-separated) in $dir/script_call: each event id
+# key becomes {event_ids}___rand_int__, so that every replayed event is fresh, as the receiver's are.
+capture_script_call() {
+  wrk -t1 -c1 -d1s -s bench/ingest/batch.lua "$receiver_url/api/v4/usage_data/track_events" > /dev/null &
+  local warm_up=$!
+  timeout 10 redis-cli -p "$redis_port" MONITOR | grep -m1 '^[0-9.]* \[[^]]*\] "EVALSHA"' > "$dir/monitor.log" || true
+  wait "$warm_up"
+  [ -s "$dir/monitor.log" ] || { echo "bench/ingest.sh: Redis saw no EVALSHA from the receiver" >&2; exit 1; }
+  # MONITOR quotes each argument as Redis's sdscatrepr does, which Python reads as a bytes literal.
+  python3 - "$dir/monitor.log" > "$dir/script_call" <<'PY'
+import ast, re, sys
+line = open(sys.argv[1], 'rb').read().decode('latin-1').split('] ', 1)[1]
+for quoted in re.findall(r'"(?:[^"\\]|\\.)*"', line):
+    argument = ast.literal_eval('b' + quoted)
+    if argument.startswith(b'{event_ids}_'):
+        argument = b'{event_ids}___rand_int__'
+    sys.stdout.buffer.write(argument + b'\0')
+PY
+}
+
+# Redis replaying the captured call, as events/s: -r draws a random number for each __rand_int__
+# (up to 2^31: redis-benchmark reads -r as an int, and draws with random()).
+replay_script_call() {
+  local call
+  mapfile -d '' -t call < "$dir/script_call"
+  redis-benchmark -p "$redis_port" -n "$1" -c 8 -P 4 -r 2147483647 --csv "${call[@]}" 2>/dev/null |
+    awk -F'"' 'NR == 2 { printf "%.0f", $4 * 50 }'
+}
+
+seconds() { awk -v d="$1" 'BEGIN { n = d + 0; if (d ~ /m$/) n *= 60; if (d ~ /h$/) n *= 3600; print n }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 verdict() { awk -v r="$1" -v t="$2" 'BEGIN { print (r >= t ? "met" : "NOT met") }'; }
 
@@ -114,27 +146,34 @@ stop_receiver
 sqlite_peak_kb=$peak_kb
 
 start_receiver "redis://127.0.0.1:$redis_port"
+capture_script_call
 read -r redis_rps redis_p50 redis_p99 redis_bad < <(run_wrk -s bench/ingest/batch.lua "$receiver_url/api/v4/usage_data/track_events")
 stop_receiver
 redis_peak_kb=$peak_kb
 
-# Each event of the benchmark writes 3 counters (all-time total, weekly total, weekly HLL): 5 Redis
-# commands with their EXPIREs. Redis's own rate for those is its pipelined PFADD rate.
-commands_per_event=5
+# The Redis store's reference is Redis running the very script calls the receiver makes, with
+# nothing else to do: the receiver cannot make Redis do them faster, only feed it more slowly (HTTP,
+# JSON, validation, the round trips). PFADD's rate would compare other commands: a batch's call
+# also sets every event id and writes three keys. Here the receiver shares the cores with Redis and
+# wrk, so the ratio also prices the receiver's own CPU. 8 connections with 4 calls in flight keep
+# Redis busy; the number of calls is sized from a short first replay to last as long as wrk's runs.
+replay_calls=$(awk -v rate="$(replay_script_call 2000)" -v d="$(seconds "$duration")" 'BEGIN { printf "%d", rate / 50 * d }')
+redis_script_events=$(replay_script_call "$replay_calls")
 batch_events=$((batch_rps * 50))
 redis_store_events=$((redis_rps * 50))
 
 printf '%-44s %12s %12s %9s %9s %8s\n' "run" "requests/s" "events/s" "p50 ms" "p99 ms" "non-2xx"
 printf '%-44s %12s %12s %9s %9s %8s\n' "nginx, return 204 (HTTP ceiling)" "$nginx_rps" "-" "$nginx_p50" "$nginx_p99" "-"
 printf '%-44s %12s %12s %9s %9s %8s\n' "redis-benchmark -P 50 PFADD (counter ceiling)" "-" "$redis_pfadd" "-" "-" "-"
+printf '%-44s %12s %12s %9s %9s %8s\n' "redis-benchmark, the receiver's script calls" "$((redis_script_events / 50))" "$redis_script_events" "-" "-" "-"
 printf '%-44s %12s %12s %9s %9s %8s\n' "receiver, sqlite, 1 event per request" "$single_rps" "$single_rps" "$single_p50" "$single_p99" "$single_bad"
 printf '%-44s %12s %12s %9s %9s %8s\n' "receiver, sqlite, 50 events per request" "$batch_rps" "$batch_events" "$batch_p50" "$batch_p99" "$batch_bad"
 printf '%-44s %12s %12s %9s %9s %8s\n' "receiver, redis, 50 events per request" "$redis_rps" "$redis_store_events" "$redis_p50" "$redis_p99" "$redis_bad"
 echo
 single_ratio=$(ratio "$single_rps" "$nginx_rps")
 batch_ratio=$(ratio "$batch_events" "$redis_pfadd")
-redis_ratio=$(ratio "$((redis_store_events * commands_per_event))" "$redis_pfadd")
+redis_ratio=$(ratio "$redis_store_events" "$redis_script_events")
 echo "single-event requests/s / nginx requests/s          = $single_ratio  (target >= 0.5: $(verdict "$single_ratio" 0.5))"
 echo "batched events/s (sqlite) / Redis PFADD ops/s       = $batch_ratio  (target >= 0.5: $(verdict "$batch_ratio" 0.5))"
-echo "Redis commands/s via receiver / Redis PFADD ops/s   = $redis_ratio  (target >= 0.8: $(verdict "$redis_ratio" 0.8); $commands_per_event commands per event)"
+echo "events/s via receiver (redis) / Redis, same calls   = $redis_ratio  (target >= 0.8: $(verdict "$redis_ratio" 0.8))"
 echo "receiver peak memory (VmHWM): sqlite $((sqlite_peak_kb / 1024)) MiB, redis $((redis_peak_kb / 1024)) MiB"

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <thread>
 #include <type_traits>
+#include <unordered_map>
 #include <utility>
 
 namespace ie {
@@ -37,43 +38,56 @@ constexpr std::array<std::string_view, 4> kOurPrefixes = {"{hll_counters}_", "{e
 // than fail it half-way. Redis does not roll a script back, so the one partial case left is a
 // command failing inside it, which only a foreign value at one of our keys (WRONGTYPE) can cause.
 //
-// KEYS: for each event, its id key when it has an id, then the key of each of its writes.
-// ARGV: id window (ms), TTL (s), then for each event: its number of writes and whether it has
-//       an id ("1"/"0"), then for each write: p|i|f (PFADD, INCR, INCRBYFLOAT), the member or the
-//       amount, and n|r|x (no TTL, EXPIRE, EXPIRE NX).
+// The script first sets each event id (SET NX), then writes per key what the fresh events wrote
+// there: one PFADD with all the members (in chunks, for Lua's unpack), one INCRBY with the count,
+// and one EXPIRE or EXPIRE NX. The values and TTLs are those of one command per write: a PFADD of
+// several members adds them one by one, in order, and one EXPIRE after a key's last write sets the
+// TTL that the last of one EXPIRE per write would have set, but for the microseconds between them.
+// INCRBYFLOAT stays one call per write, in order: Redis adds long doubles, and the SQLite store
+// repeats those very additions.
+//
+// KEYS: the id key of each event that has one, then each written key once.
+// ARGV: id window (ms), TTL (s), the number of id keys, the number of events without an id, then
+//       for each written key: p|i|f (PFADD, INCR, INCRBYFLOAT), n|r|x (no TTL, EXPIRE, EXPIRE NX),
+//       its number of writes, each write's event (the index of its id key, "0" without one), and
+//       for p and f each write's member or amount.
 // Returns {applied, duplicates}.
 constexpr std::string_view kApplyScript = R"lua(#!lua
-local window, ttl, count = ARGV[1], ARGV[2], #ARGV
-local a, k = 3, 1
-local applied, duplicates = 0, 0
-while a <= count do
-  local writes, fresh = tonumber(ARGV[a]), true
-  if ARGV[a + 1] == '1' then
-    fresh = redis.call('SET', KEYS[k], '1', 'NX', 'PX', window)
-    k = k + 1
-  end
-  a = a + 2
-  if fresh then
+local window, ttl, ids, applied = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+local seen, duplicates = {}, 0
+for k = 1, ids do
+  if redis.call('SET', KEYS[k], '1', 'NX', 'PX', window) then
     applied = applied + 1
-    for _ = 1, writes do
-      local op, key, expiry = ARGV[a], KEYS[k], ARGV[a + 2]
-      if op == 'p' then
-        redis.call('PFADD', key, ARGV[a + 1])
-      elseif op == 'i' then
-        redis.call('INCR', key)
-      else
-        redis.call('INCRBYFLOAT', key, ARGV[a + 1])
-      end
-      if expiry == 'r' then
-        redis.call('EXPIRE', key, ttl)
-      elseif expiry == 'x' then
-        redis.call('EXPIRE', key, ttl, 'NX')
-      end
-      a, k = a + 3, k + 1
-    end
   else
-    duplicates = duplicates + 1
-    a, k = a + 3 * writes, k + writes
+    seen[tostring(k)], duplicates = true, duplicates + 1
+  end
+end
+local a = 5
+for k = ids + 1, #KEYS do
+  local key, op, expiry, writes = KEYS[k], ARGV[a], ARGV[a + 1], tonumber(ARGV[a + 2])
+  local events, count, values = a + 3, 0, {}
+  for w = events, events + writes - 1 do
+    if not seen[ARGV[w]] then
+      count = count + 1
+      if op ~= 'i' then values[count] = ARGV[w + writes] end
+    end
+  end
+  a = events + (op == 'i' and 1 or 2) * writes
+  if count > 0 then
+    if op == 'p' then
+      for first = 1, count, 1000 do
+        redis.call('PFADD', key, unpack(values, first, math.min(first + 999, count)))
+      end
+    elseif op == 'i' then
+      redis.call('INCRBY', key, count)
+    else
+      for _, amount in ipairs(values) do redis.call('INCRBYFLOAT', key, amount) end
+    end
+    if expiry == 'r' then
+      redis.call('EXPIRE', key, ttl)
+    elseif expiry == 'x' then
+      redis.call('EXPIRE', key, ttl, 'NX')
+    end
   end
 end
 return {applied, duplicates}
@@ -104,7 +118,9 @@ class Command {
     argv_.push_back(argument.data());
     lengths_.push_back(argument.size());
   }
-  void add_owned(std::string argument) { add(owned_.emplace_back(std::move(argument))); }
+  void add_owned(std::string argument) { add(keep(std::move(argument))); }
+  // Keeps a string made here for the command's lifetime, for arguments that repeat it.
+  std::string_view keep(std::string text) { return owned_.emplace_back(std::move(text)); }
   void replace(std::size_t index, std::string_view argument) {
     argv_[index] = argument.data();
     lengths_[index] = argument.size();
@@ -225,39 +241,76 @@ class ConnectionPool {
   std::vector<std::unique_ptr<Connection>> idle_;
 };
 
+// A batch's writes to one key with one operation, in the order the events made them.
+struct KeyWrites {
+  std::string_view key;
+  CounterOperation operation;
+  Expiry expiry = Expiry::never;
+  std::vector<std::pair<std::size_t, const CounterWrite*>> writes;  // with the event's id key index (0: none)
+};
+
+// The expiry whose one EXPIRE after all of a key's writes leaves the TTL that one after each write
+// would: a refresh sets it whatever came before, an if_none only when the key has none.
+Expiry stronger(Expiry a, Expiry b) {
+  if (a == Expiry::refresh || b == Expiry::refresh) return Expiry::refresh;
+  return a == Expiry::if_none || b == Expiry::if_none ? Expiry::if_none : Expiry::never;
+}
+
+std::vector<KeyWrites> writes_by_key(const std::vector<EventWrites>& events) {
+  std::vector<KeyWrites> groups;
+  std::array<std::unordered_map<std::string_view, std::size_t>, 3> group_of;  // by operation, then key
+  std::size_t id_keys = 0;
+  for (const auto& event : events) {
+    const std::size_t id_key = event.event_id.empty() ? 0 : ++id_keys;
+    for (const auto& write : event.writes) {
+      const auto [at, added] = group_of[static_cast<std::size_t>(write.operation)].try_emplace(write.key, groups.size());
+      if (added) groups.push_back({write.key, write.operation, Expiry::never, {}});
+      KeyWrites& group = groups[at->second];
+      group.expiry = stronger(group.expiry, write.expiry);
+      group.writes.emplace_back(id_key, &write);
+    }
+  }
+  return groups;
+}
+
+std::string_view operation_code(CounterOperation operation) {
+  switch (operation) {
+    case CounterOperation::pfadd: return "p";
+    case CounterOperation::incr: return "i";
+    case CounterOperation::incrbyfloat: return "f";
+  }
+  return "";
+}
+
+std::string_view expiry_code(Expiry expiry) { return expiry == Expiry::refresh ? "r" : expiry == Expiry::if_none ? "x" : "n"; }
+
 // The script's arguments for a batch, after two placeholders for EVALSHA/EVAL and the script.
 Command script_call(const std::vector<EventWrites>& events) {
-  std::size_t key_count = 0;
-  for (const auto& event : events) key_count += event.writes.size() + (event.event_id.empty() ? 0 : 1);
+  const std::vector<KeyWrites> groups = writes_by_key(events);
+  const auto has_id = [](const EventWrites& event) { return !event.event_id.empty(); };
+  const auto ids = static_cast<std::size_t>(std::count_if(events.begin(), events.end(), has_id));
   Command call;
   call.add("EVALSHA");
   call.add("");
-  call.add_owned(std::to_string(key_count));
+  call.add_owned(std::to_string(ids + groups.size()));
   for (const auto& event : events) {
-    if (!event.event_id.empty()) call.add_owned(std::string(kEventIdKeyPrefix) + event.event_id);
-    for (const auto& write : event.writes) call.add(write.key);
+    if (has_id(event)) call.add_owned(std::string(kEventIdKeyPrefix) + event.event_id);
   }
+  for (const auto& group : groups) call.add(group.key);
   call.add_owned(std::to_string(kEventIdWindowMs));
   call.add_owned(std::to_string(kWeeklyKeyTtlSeconds));
-  for (const auto& event : events) {
-    call.add_owned(std::to_string(event.writes.size()));
-    call.add(event.event_id.empty() ? "0" : "1");
-    for (const auto& write : event.writes) {
-      switch (write.operation) {
-        case CounterOperation::pfadd:
-          call.add("p");
-          call.add(write.member);
-          break;
-        case CounterOperation::incr:
-          call.add("i");
-          call.add("");
-          break;
-        case CounterOperation::incrbyfloat:
-          call.add("f");
-          call.add_owned(incrbyfloat_argument(write.amount));
-          break;
-      }
-      call.add(write.expiry == Expiry::refresh ? "r" : write.expiry == Expiry::if_none ? "x" : "n");
+  call.add_owned(std::to_string(ids));
+  call.add_owned(std::to_string(events.size() - ids));
+  std::vector<std::string_view> id_key_numbers{"0"};  // the text of each id key index, made once
+  for (std::size_t i = 1; i <= ids; ++i) id_key_numbers.push_back(call.keep(std::to_string(i)));
+  for (const auto& group : groups) {
+    call.add(operation_code(group.operation));
+    call.add(expiry_code(group.expiry));
+    call.add_owned(std::to_string(group.writes.size()));
+    for (const auto& [id_key, write] : group.writes) call.add(id_key_numbers[id_key]);
+    for (const auto& [id_key, write] : group.writes) {
+      if (group.operation == CounterOperation::pfadd) call.add(write->member);
+      if (group.operation == CounterOperation::incrbyfloat) call.add_owned(incrbyfloat_argument(write->amount));
     }
   }
   return call;

@@ -1,12 +1,13 @@
 #pragma once
-// Counters in Redis, under the very keys and commands GitLab uses: PFADD, INCR, INCRBYFLOAT and
-// EXPIRE, so an existing GitLab Redis and this store can read each other's counters.
+// Counters in Redis, under the very keys and commands GitLab uses: PFADD, INCR (INCRBY for a
+// batch's several), INCRBYFLOAT and EXPIRE, so an existing GitLab Redis and this store can read
+// each other's counters.
 //
-// Each apply_async() is one EVALSHA of a Lua script that checks every event's id and makes its
-// writes: atomic, and exactly as durable as the server's own configuration (appendfsync) makes
-// it. One sender thread pipelines the calls that queue up: all of them in one round trip.
-// Connections come from a small pool and are reopened after failures; an unreachable server is
-// StoreUnavailable, never a success.
+// Each apply_async() is one EVALSHA of a Lua script that checks every event's id and makes the
+// fresh events' writes, grouped by key: atomic, and exactly as durable as the server's own
+// configuration (appendfsync) makes it. One sender thread pipelines the calls that queue up: all
+// of them in one round trip. Connections come from a small pool and are reopened after failures;
+// an unreachable server is StoreUnavailable, never a success.
 #include <memory>
 #include <string>
 

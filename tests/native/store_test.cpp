@@ -251,6 +251,43 @@ TEST_CASE("SQLite and Redis hold byte-identical counters and read identical metr
         doctest::Approx(2023).epsilon(0.02));
 }
 
+TEST_CASE("one large batch with repeated ids leaves the same counters in SQLite and Redis") {
+  // Redis gets one PFADD per key: 2400 members need more than one chunk of the script's unpack.
+  const Planner planner;
+  TempFolder folder;
+  test::RedisServer server;
+  std::vector<Tracked> sequence;
+  for (std::int64_t n = 0; n < 2400; ++n) {
+    const Date day = n % 3 ? Date{2021, 1, 2} : Date{2021, 1, 4};
+    const std::string id = n % 4 ? "big-" + std::to_string(n % 7 ? n : n - 5) : "";
+    sequence.push_back(suggestion(day, n + 1, id));
+    if (n % 5 == 0) {
+      Tracked sum = adoption(day, n, 0.1 * static_cast<double>(n));
+      sum.event_id = id.empty() ? "" : id + "-sum";
+      sequence.push_back(sum);
+    }
+  }
+  const auto events = planner.writes(sequence);
+  const std::int64_t now = wall_clock_ms();
+  const auto sqlite = open_store(folder.sqlite_url());
+  const auto redis = open_store(server.url());
+  const ApplyResult in_sqlite = sqlite->apply(events, now);
+  const ApplyResult in_redis = redis->apply(events, now);
+  CHECK(in_redis.applied == in_sqlite.applied);
+  CHECK(in_redis.duplicates == in_sqlite.duplicates);
+  CHECK(in_redis.duplicates > 0);
+
+  const auto sqlite_keys = by_key(sqlite->dump(now));
+  const auto redis_keys = by_key(redis->dump(now));
+  REQUIRE(sqlite_keys.size() == redis_keys.size());
+  for (const auto& [key, stored] : sqlite_keys) {
+    CAPTURE(key);
+    REQUIRE(redis_keys.count(key));
+    CHECK(stored.value == redis_keys.at(key).value);
+    CHECK((stored.expires_at_ms == 0) == (redis_keys.at(key).expires_at_ms == 0));
+  }
+}
+
 TEST_CASE("an event id counts once: in a batch, across batches, across reopening, until the window ends") {
   TempFolder folder;
   test::RedisServer server;
