@@ -14,7 +14,6 @@ namespace {
 constexpr std::size_t kCachedCounters = 4096;  // between batches; a dense HLL is 12 KB
 
 constexpr const char* kSchema = R"sql(
-PRAGMA page_size = 16384;
 PRAGMA journal_mode = WAL;
 CREATE TABLE IF NOT EXISTS counters (key TEXT PRIMARY KEY, value BLOB NOT NULL, expires_at_ms INTEGER);
 CREATE INDEX IF NOT EXISTS counters_by_expiry ON counters (expires_at_ms) WHERE expires_at_ms IS NOT NULL;
