@@ -28,8 +28,14 @@ EventIdSet::Fingerprint EventIdSet::fingerprint_of(std::string_view id) {
   return {murmur_hash64a(id, kHighSeed), murmur_hash64a(id, kLowSeed)};
 }
 
-bool EventIdSet::remember(std::string_view id, std::int64_t now_ms, std::int64_t expires_at_ms) {
-  const Fingerprint fingerprint = fingerprint_of(id);
+// The home slot's cache line and the next: where a probe nearly always ends at three quarters full.
+void EventIdSet::prefetch(const Fingerprint& fingerprint) const {
+  const char* home = reinterpret_cast<const char*>(&slots_[home_of(fingerprint)]);
+  __builtin_prefetch(home);
+  __builtin_prefetch(home + 64);
+}
+
+bool EventIdSet::remember(const Fingerprint& fingerprint, std::int64_t now_ms, std::int64_t expires_at_ms) {
   Slot& slot = claim(fingerprint);
   if (live(slot.expires_at_ms, now_ms)) return false;
   undo_log_.push_back({fingerprint, slot.expires_at_ms});
@@ -54,7 +60,7 @@ void EventIdSet::load(std::string_view id, std::int64_t expires_at_ms) {
 
 EventIdSet::Slot& EventIdSet::slot_for(const Fingerprint& fingerprint) {
   const std::size_t mask = slots_.size() - 1;
-  for (std::size_t index = fingerprint.high & mask;; index = (index + 1) & mask) {
+  for (std::size_t index = home_of(fingerprint);; index = (index + 1) & mask) {
     Slot& slot = slots_[index];
     if (!occupied(slot.expires_at_ms) || slot.fingerprint == fingerprint) return slot;
   }

@@ -19,11 +19,26 @@ namespace ie::sqlite {
 
 class EventIdSet {
  public:
+  struct Fingerprint {
+    std::uint64_t high = 0;
+    std::uint64_t low = 0;
+    bool operator==(const Fingerprint&) const = default;
+  };
+  static Fingerprint fingerprint_of(std::string_view id);
+
   EventIdSet();
+
+  // Fetches the slots where the id is looked for into the cache, ahead of remember(). In a table of
+  // millions nearly every lookup misses the cache; prefetching a request's ids together lets those
+  // misses overlap instead of coming one after another.
+  void prefetch(const Fingerprint& fingerprint) const;
 
   // true when the id was not live at now_ms: it is remembered from now on until expires_at_ms.
   // false: a live id, left as it was. Undoable until keep().
-  bool remember(std::string_view id, std::int64_t now_ms, std::int64_t expires_at_ms);
+  bool remember(const Fingerprint& fingerprint, std::int64_t now_ms, std::int64_t expires_at_ms);
+  bool remember(std::string_view id, std::int64_t now_ms, std::int64_t expires_at_ms) {
+    return remember(fingerprint_of(id), now_ms, expires_at_ms);
+  }
 
   // The transaction that recorded them rolled back: every remember() since the last keep() is
   // taken back. keep(): it committed.
@@ -39,11 +54,6 @@ class EventIdSet {
   void forget_expired_before(std::int64_t now_ms) { horizon_ms_ = now_ms; }
 
  private:
-  struct Fingerprint {
-    std::uint64_t high = 0;
-    std::uint64_t low = 0;
-    bool operator==(const Fingerprint&) const = default;
-  };
   struct Slot {
     Fingerprint fingerprint;
     std::int64_t expires_at_ms = 0;  // 0: empty
@@ -53,7 +63,7 @@ class EventIdSet {
     std::int64_t previous_expires_at_ms;  // 0: it was absent
   };
 
-  static Fingerprint fingerprint_of(std::string_view id);
+  std::size_t home_of(const Fingerprint& fingerprint) const { return fingerprint.high & (slots_.size() - 1); }
   Slot& slot_for(const Fingerprint& fingerprint);  // its slot, or the empty one where it belongs
   Slot& claim(const Fingerprint& fingerprint);     // slot_for(), growing the table first if needed
   void rebuild();

@@ -152,10 +152,12 @@ void Writer::forget_if_written_elsewhere() {
 ApplyResult Writer::apply(const Request& request) {
   ApplyResult result;
   const std::int64_t ids_expire_at_ms = request.now_ms + kEventIdWindowMs;
+  const std::vector<EventIdSet::Fingerprint> fingerprints = prefetched_ids(request);
   std::string logged_ids;
-  for (const auto& event : request.events) {
+  for (std::size_t index = 0; index < request.events.size(); ++index) {
+    const EventWrites& event = request.events[index];
     if (!event.event_id.empty()) {
-      if (!ids_.remember(event.event_id, request.now_ms, ids_expire_at_ms)) {
+      if (!ids_.remember(fingerprints[index], request.now_ms, ids_expire_at_ms)) {
         ++result.duplicates;
         continue;
       }
@@ -198,6 +200,19 @@ HyperLogLog Writer::hll_from_row(const std::string& key, std::string_view bytes)
   } catch (const HllCorruptError& error) {
     wrong_value(key, error.what());
   }
+}
+
+// The fingerprints of the request's ids (one per event; unused for those without), their slots
+// already on their way into the cache.
+std::vector<EventIdSet::Fingerprint> Writer::prefetched_ids(const Request& request) const {
+  std::vector<EventIdSet::Fingerprint> fingerprints(request.events.size());
+  for (std::size_t index = 0; index < request.events.size(); ++index) {
+    const std::string& id = request.events[index].event_id;
+    if (id.empty()) continue;
+    fingerprints[index] = EventIdSet::fingerprint_of(id);
+    ids_.prefetch(fingerprints[index]);
+  }
+  return fingerprints;
 }
 
 // Each changed counter is written once per batch, however many events touched it.

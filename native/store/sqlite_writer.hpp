@@ -40,6 +40,7 @@ class Writer {
   std::int64_t log_ids(std::string_view blob, std::int64_t expires_at_ms);  // the row written
   void forget_if_written_elsewhere();
   ApplyResult apply(const Request& request);
+  std::vector<EventIdSet::Fingerprint> prefetched_ids(const Request& request) const;
   Counter& counter_for_write(const std::string& key, std::int64_t now_ms);
   Counter load(const std::string& key);
   static HyperLogLog hll_from_row(const std::string& key, std::string_view bytes);
