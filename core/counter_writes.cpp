@@ -26,7 +26,7 @@ CounterPlan plan_counter_writes(const std::vector<CounterRule>& rules, const Eve
   for (const auto& rule : rules) {
     if (!rule.matches(event)) continue;
     const bool weekly = rule.period == CounterPeriod::weekly;
-    const std::string key = rule.key(weekly ? std::optional<IsoWeek>(week) : std::nullopt);
+    std::string key = rule.key(weekly ? std::optional<IsoWeek>(week) : std::nullopt);
     switch (rule.kind) {
       case CounterKind::unique: {
         auto member = unique_member(rule, event);
@@ -34,16 +34,16 @@ CounterPlan plan_counter_writes(const std::vector<CounterRule>& rules, const Eve
           plan.skipped.push_back(key + ": the event has no " + rule.unique);
           continue;
         }
-        plan.writes.push_back({CounterOperation::pfadd, key, std::move(*member), 1, weekly ? Expiry::refresh : Expiry::never});
+        plan.writes.push_back({CounterOperation::pfadd, std::move(key), std::move(*member), 1, weekly ? Expiry::refresh : Expiry::never});
         break;
       }
       case CounterKind::total:
-        plan.writes.push_back({CounterOperation::incr, key, "", 1, weekly ? Expiry::if_none : Expiry::never});
+        plan.writes.push_back({CounterOperation::incr, std::move(key), "", 1, weekly ? Expiry::if_none : Expiry::never});
         break;
       case CounterKind::sum: {
         const Scalar* value = event.property("value");
         if (!value || !is_number(*value)) continue;  // sums count only events that carry a value
-        plan.writes.push_back({CounterOperation::incrbyfloat, key, "", as_double(*value), weekly ? Expiry::if_none : Expiry::never});
+        plan.writes.push_back({CounterOperation::incrbyfloat, std::move(key), "", as_double(*value), weekly ? Expiry::if_none : Expiry::never});
         break;
       }
     }

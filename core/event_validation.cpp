@@ -56,12 +56,12 @@ const char* event_error_kind_name(EventErrorKind kind) {
   return "invalid_event";
 }
 
-ValidationResult validate_event(const Definitions& definitions, const EventInput& input) {
+ValidationResult validate_event(const Definitions& definitions, EventInput input) {
   const EventDefinition* definition = definitions.find_event(input.name);
   if (!definition) {
     return EventError{EventErrorKind::unknown_event, input.name, "", "unknown event '" + input.name + "': it has no definition"};
   }
-  Event event{input.name, {}, {}, {}, {}};
+  Event event;
   for (const auto& [kind, value] : input.identifiers) {
     if (std::holds_alternative<std::nullptr_t>(value)) continue;
     const auto id = identifier_value(value);
@@ -78,8 +78,11 @@ ValidationResult validate_event(const Definitions& definitions, const EventInput
     } else if (!definition->declares_property(key)) {
       return error(EventErrorKind::undeclared_property, input.name, key, "is not declared in the event's additional_properties");
     }
-    event.properties.emplace(key, value);
   }
+  // Moved, not copied: every tracked event passes here.
+  event.name = std::move(input.name);
+  event.properties = std::move(input.properties);
+  std::erase_if(event.properties, [](const auto& property) { return std::holds_alternative<std::nullptr_t>(property.second); });
   return event;
 }
 

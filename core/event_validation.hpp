@@ -25,6 +25,6 @@ const char* event_error_kind_name(EventErrorKind kind);  // "unknown_event", …
 
 using ValidationResult = std::variant<Event, EventError>;
 
-ValidationResult validate_event(const Definitions& definitions, const EventInput& input);
+ValidationResult validate_event(const Definitions& definitions, EventInput input);
 
 }  // namespace ie

@@ -43,10 +43,10 @@ EventInput Tracker::with_default_namespace(EventInput input) const {
   return input;
 }
 
-EventWrites Tracker::writes_for(const Event& event, const std::string& event_id, const Date& today) const {
+EventWrites Tracker::writes_for(const Event& event, std::string event_id, const Date& today) const {
   CounterPlan plan = plan_counter_writes(rules_.for_event(event.name), event, today);
   for (const auto& reason : plan.skipped) options_.log("event '" + event.name + "': skipped " + reason);
-  return EventWrites{event_id, std::move(plan.writes)};
+  return EventWrites{std::move(event_id), std::move(plan.writes)};
 }
 
 bool Tracker::track_event(const std::string& event_name, const Identifiers& identifiers,
@@ -70,6 +70,7 @@ void Tracker::track_events_async(std::vector<TrackRequest> requests, TrackDone d
   BatchOutcome outcome;
   const Date today = utc_date(options_.now_ms());
   std::vector<EventWrites> batch;
+  batch.reserve(requests.size());
   for (std::size_t index = 0; index < requests.size(); ++index) {
     auto result = validate_event(definitions_, with_default_namespace(std::move(requests[index].input)));
     if (const auto* error = std::get_if<EventError>(&result)) {
@@ -77,7 +78,7 @@ void Tracker::track_events_async(std::vector<TrackRequest> requests, TrackDone d
       outcome.rejected.emplace_back(index, *error);
       continue;
     }
-    batch.push_back(writes_for(std::get<Event>(result), requests[index].event_id, today));
+    batch.push_back(writes_for(std::get<Event>(result), std::move(requests[index].event_id), today));
   }
   outcome.accepted = batch.size();
   if (batch.empty()) return counted(std::move(outcome), done);
