@@ -1,40 +1,117 @@
 #pragma once
 // How the SQLite store writes event ids down: one row of event_id_log per request, its ids packed
-// in one blob, each a LEB128 length then the id's bytes. One appended row a request, where a row
-// per id in an index would cost a random B-tree insert each (see event_id_set.hpp).
+// in one blob. One appended row a request, where a row per id in an index would cost a random
+// B-tree insert each (see event_id_set.hpp).
+//
+// Each id starts with a LEB128 header h. An odd h (1) is a UUID in canonical lowercase text, kept
+// as its 16 bytes: the browser module's ids, in less than half their text's room, so a batch's
+// commit writes fewer pages. An even h is any other id: h / 2 bytes of text follow.
+#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 
 namespace ie::sqlite {
 
-inline void append_event_id(std::string& blob, std::string_view id) {
-  std::size_t length = id.size();
+namespace event_id_log_detail {
+
+constexpr std::size_t kUuidLength = 36;
+constexpr std::array<std::size_t, 4> kUuidDashes = {8, 13, 18, 23};
+constexpr std::string_view kHexDigits = "0123456789abcdef";
+
+inline bool is_dash_position(std::size_t at) {
+  for (std::size_t dash : kUuidDashes)
+    if (at == dash) return true;
+  return false;
+}
+
+inline int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+// The 16 bytes of a canonical lowercase UUID; nullopt for any other text.
+inline std::optional<std::array<char, 16>> packed_uuid(std::string_view id) {
+  if (id.size() != kUuidLength) return std::nullopt;
+  std::array<char, 16> bytes{};
+  std::size_t nibble = 0;
+  for (std::size_t at = 0; at < id.size(); ++at) {
+    if (is_dash_position(at)) {
+      if (id[at] != '-') return std::nullopt;
+      continue;
+    }
+    const int value = hex_value(id[at]);
+    if (value < 0) return std::nullopt;
+    bytes[nibble / 2] = static_cast<char>(nibble % 2 ? (bytes[nibble / 2] | value) : value << 4);
+    ++nibble;
+  }
+  return bytes;
+}
+
+inline std::string uuid_text(std::string_view bytes) {
+  std::string text;
+  text.reserve(kUuidLength);
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    if (is_dash_position(text.size())) text += '-';
+    const auto byte = static_cast<unsigned char>(bytes[i]);
+    text += kHexDigits[byte >> 4];
+    text += kHexDigits[byte & 0x0f];
+  }
+  return text;
+}
+
+inline void append_varint(std::string& blob, std::size_t value) {
   do {
-    const auto low_bits = static_cast<unsigned char>(length & 0x7f);
-    length >>= 7;
-    blob.push_back(static_cast<char>(length ? low_bits | 0x80 : low_bits));
-  } while (length);
+    const auto low_bits = static_cast<unsigned char>(value & 0x7f);
+    value >>= 7;
+    blob.push_back(static_cast<char>(value ? low_bits | 0x80 : low_bits));
+  } while (value);
+}
+
+[[noreturn]] inline void damaged() { throw std::runtime_error("event_id_log: a damaged row"); }
+
+inline std::size_t read_varint(std::string_view blob, std::size_t& at) {
+  std::size_t value = 0;
+  for (int shift = 0;; shift += 7) {
+    if (at == blob.size() || shift > 56) damaged();
+    const auto byte = static_cast<unsigned char>(blob[at++]);
+    value |= static_cast<std::size_t>(byte & 0x7f) << shift;
+    if (!(byte & 0x80)) return value;
+  }
+}
+
+}  // namespace event_id_log_detail
+
+inline void append_event_id(std::string& blob, std::string_view id) {
+  using namespace event_id_log_detail;
+  if (const auto uuid = packed_uuid(id)) {
+    append_varint(blob, 1);
+    blob.append(uuid->data(), uuid->size());
+    return;
+  }
+  append_varint(blob, id.size() * 2);
   blob.append(id);
 }
 
-// Calls visit(id) for each id of a blob; throws std::runtime_error on a damaged one.
+// Calls visit(id) for each id of a blob, as the text it was given; throws std::runtime_error on a
+// damaged blob.
 template <typename Visit>
 void for_each_event_id(std::string_view blob, Visit&& visit) {
+  using namespace event_id_log_detail;
   std::size_t at = 0;
   while (at < blob.size()) {
-    std::size_t length = 0;
-    for (int shift = 0;; shift += 7) {
-      if (at == blob.size() || shift > 56) throw std::runtime_error("event_id_log: a damaged row");
-      const auto byte = static_cast<unsigned char>(blob[at++]);
-      length |= static_cast<std::size_t>(byte & 0x7f) << shift;
-      if (!(byte & 0x80)) break;
-    }
-    if (length > blob.size() - at) throw std::runtime_error("event_id_log: a damaged row");
-    visit(blob.substr(at, length));
+    const std::size_t header = read_varint(blob, at);
+    const std::size_t length = header % 2 ? 16 : header / 2;
+    if (header > 1 && header % 2) damaged();
+    if (length > blob.size() - at) damaged();
+    const std::string_view stored = blob.substr(at, length);
     at += length;
+    if (header % 2) visit(std::string_view(uuid_text(stored)));
+    else visit(stored);
   }
 }
 

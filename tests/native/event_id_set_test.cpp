@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <vector>
 
 #include "native/store/event_id_log.hpp"
 #include "native/store/event_id_set.hpp"
@@ -77,10 +78,19 @@ TEST_CASE("ids read back from the log keep the later of their expiries") {
 TEST_CASE("the log's blob gives back every id, in order, whatever its bytes and length") {
   std::string blob;
   const std::string long_id(300, 'x');
-  for (const std::string& each : {std::string("a"), std::string(), std::string("\0\x80\xff", 3), long_id}) ie::sqlite::append_event_id(blob, each);
+  const std::vector<std::string> ids = {"a", "", std::string("\0\x80\xff", 3), long_id,
+                                        "0f8e2c4a-91b3-4d7e-a5c6-123456789abc",   // packed: 16 bytes
+                                        "0F8E2C4A-91B3-4D7E-A5C6-123456789ABC",   // kept as text: its case stays
+                                        "0f8e2c4a-91b3-4d7e-a5c6-123456789ab",    // not a UUID
+                                        "0f8e2c4a+91b3-4d7e-a5c6-123456789abc"};
+  for (const std::string& each : ids) ie::sqlite::append_event_id(blob, each);
   std::vector<std::string> read;
   ie::sqlite::for_each_event_id(blob, [&](std::string_view each) { read.emplace_back(each); });
-  CHECK(read == std::vector<std::string>{"a", "", std::string("\0\x80\xff", 3), long_id});
+  CHECK(read == ids);
+  std::string one_uuid;
+  ie::sqlite::append_event_id(one_uuid, ids[4]);
+  CHECK(one_uuid.size() == 17);
   CHECK_THROWS(ie::sqlite::for_each_event_id(blob.substr(0, blob.size() - 1), [](std::string_view) {}));
   CHECK_THROWS(ie::sqlite::for_each_event_id(std::string("\x80", 1), [](std::string_view) {}));
+  CHECK_THROWS(ie::sqlite::for_each_event_id(std::string("\x03", 1), [](std::string_view) {}));
 }
