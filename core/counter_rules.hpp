@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/definitions.hpp"
@@ -46,7 +47,7 @@ class CounterRules {
   const std::vector<CounterRule>& for_event(const std::string& event) const;
 
  private:
-  std::map<std::string, std::vector<CounterRule>> rules_by_event_;
+  std::unordered_map<std::string, std::vector<CounterRule>> rules_by_event_;  // looked up per tracked event
 };
 
 }  // namespace ie

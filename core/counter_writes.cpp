@@ -19,14 +19,24 @@ std::optional<std::string> unique_member(const CounterRule& rule, const Event& e
 
 }  // namespace
 
+const std::string& DayKeys::key(const CounterRule& rule) {
+  const auto [found, added] = keys_.try_emplace(&rule);
+  if (added) found->second = rule.key(rule.period == CounterPeriod::weekly ? std::optional<IsoWeek>(week_) : std::nullopt);
+  return found->second;
+}
+
 CounterPlan plan_counter_writes(const std::vector<CounterRule>& rules, const Event& event, const Date& today) {
+  DayKeys keys(today);
+  return plan_counter_writes(rules, event, keys);
+}
+
+CounterPlan plan_counter_writes(const std::vector<CounterRule>& rules, const Event& event, DayKeys& keys) {
   CounterPlan plan;
   plan.writes.reserve(rules.size());
-  const IsoWeek week = iso_week_of(today);
   for (const auto& rule : rules) {
     if (!rule.matches(event)) continue;
     const bool weekly = rule.period == CounterPeriod::weekly;
-    std::string key = rule.key(weekly ? std::optional<IsoWeek>(week) : std::nullopt);
+    std::string key = keys.key(rule);
     switch (rule.kind) {
       case CounterKind::unique: {
         auto member = unique_member(rule, event);

@@ -43,8 +43,8 @@ EventInput Tracker::with_default_namespace(EventInput input) const {
   return input;
 }
 
-EventWrites Tracker::writes_for(const Event& event, std::string event_id, const Date& today) const {
-  CounterPlan plan = plan_counter_writes(rules_.for_event(event.name), event, today);
+EventWrites Tracker::writes_for(const Event& event, std::string event_id, DayKeys& keys) const {
+  CounterPlan plan = plan_counter_writes(rules_.for_event(event.name), event, keys);
   for (const auto& reason : plan.skipped) options_.log("event '" + event.name + "': skipped " + reason);
   return EventWrites{std::move(event_id), std::move(plan.writes)};
 }
@@ -68,7 +68,7 @@ BatchOutcome Tracker::track_events(std::vector<TrackRequest> requests) {
 
 void Tracker::track_events_async(std::vector<TrackRequest> requests, TrackDone done) {
   BatchOutcome outcome;
-  const Date today = utc_date(options_.now_ms());
+  DayKeys keys(utc_date(options_.now_ms()));
   std::vector<EventWrites> batch;
   batch.reserve(requests.size());
   for (std::size_t index = 0; index < requests.size(); ++index) {
@@ -78,7 +78,7 @@ void Tracker::track_events_async(std::vector<TrackRequest> requests, TrackDone d
       outcome.rejected.emplace_back(index, *error);
       continue;
     }
-    batch.push_back(writes_for(std::get<Event>(result), std::move(requests[index].event_id), today));
+    batch.push_back(writes_for(std::get<Event>(result), std::move(requests[index].event_id), keys));
   }
   outcome.accepted = batch.size();
   if (batch.empty()) return counted(std::move(outcome), done);

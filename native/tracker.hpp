@@ -78,7 +78,7 @@ class Tracker {
  private:
   EventInput with_default_namespace(EventInput input) const;
   void counted(BatchOutcome outcome, const TrackDone& done);
-  EventWrites writes_for(const Event& event, std::string event_id, const Date& today) const;
+  EventWrites writes_for(const Event& event, std::string event_id, DayKeys& keys) const;
 
   Definitions definitions_;
   CounterRules rules_;
