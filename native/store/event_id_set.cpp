@@ -10,6 +10,7 @@ namespace ie::sqlite {
 namespace {
 
 constexpr std::size_t kInitialSlots = 1024;
+constexpr std::size_t kMovedPerId = 8;  // slots moved to the new table per id added
 constexpr std::uint64_t kHighSeed = 0x9e3779b97f4a7c15ULL;
 constexpr std::uint64_t kLowSeed = 0xc2b2ae3d27d4eb4fULL;
 // An expiry in 1970: taken back, or expired. Unlike an empty slot it keeps probe chains intact.
@@ -22,7 +23,7 @@ bool live(std::int64_t expires_at_ms, std::int64_t now_ms) { return expires_at_m
 
 }  // namespace
 
-EventIdSet::EventIdSet() : slots_(kInitialSlots) {}
+EventIdSet::EventIdSet() { table_.slots.resize(kInitialSlots); }
 
 EventIdSet::Fingerprint EventIdSet::fingerprint_of(std::string_view id) {
   return {murmur_hash64a(id, kHighSeed), murmur_hash64a(id, kLowSeed)};
@@ -30,23 +31,28 @@ EventIdSet::Fingerprint EventIdSet::fingerprint_of(std::string_view id) {
 
 // The home slot's cache line and the next: where a probe nearly always ends at three quarters full.
 void EventIdSet::prefetch(const Fingerprint& fingerprint) const {
-  const char* home = reinterpret_cast<const char*>(&slots_[home_of(fingerprint)]);
+  const char* home = reinterpret_cast<const char*>(&table_.slots[table_.home_of(fingerprint)]);
   __builtin_prefetch(home);
   __builtin_prefetch(home + 64);
 }
 
 bool EventIdSet::remember(const Fingerprint& fingerprint, std::int64_t now_ms, std::int64_t expires_at_ms) {
   Slot& slot = claim(fingerprint);
-  if (live(slot.expires_at_ms, now_ms)) return false;
-  undo_log_.push_back({fingerprint, slot.expires_at_ms});
-  if (!occupied(slot.expires_at_ms)) ++used_;
+  const std::int64_t known = known_expiry(slot, fingerprint);
+  if (live(known, now_ms)) return false;
+  undo_log_.push_back({fingerprint, known});
+  if (!occupied(slot.expires_at_ms)) ++table_.used;
   slot = {fingerprint, stored_expiry(expires_at_ms)};
+  move_some(kMovedPerId);
   return true;
 }
 
+// In table_ the previous value shadows whatever moving_ still holds.
 void EventIdSet::undo() {
   for (auto undo = undo_log_.rbegin(); undo != undo_log_.rend(); ++undo) {
-    slot_for(undo->fingerprint).expires_at_ms = occupied(undo->previous_expires_at_ms) ? undo->previous_expires_at_ms : kTakenBack;
+    Slot& slot = table_.slot_for(undo->fingerprint);
+    if (!occupied(slot.expires_at_ms)) ++table_.used;
+    slot = {undo->fingerprint, occupied(undo->previous_expires_at_ms) ? undo->previous_expires_at_ms : kTakenBack};
   }
   undo_log_.clear();
 }
@@ -54,34 +60,56 @@ void EventIdSet::undo() {
 void EventIdSet::load(std::string_view id, std::int64_t expires_at_ms) {
   const Fingerprint fingerprint = fingerprint_of(id);
   Slot& slot = claim(fingerprint);
-  if (!occupied(slot.expires_at_ms)) ++used_;
-  slot = {fingerprint, std::max(slot.expires_at_ms, stored_expiry(expires_at_ms))};
+  const std::int64_t known = known_expiry(slot, fingerprint);
+  if (!occupied(slot.expires_at_ms)) ++table_.used;
+  slot = {fingerprint, std::max(known, stored_expiry(expires_at_ms))};
+  move_some(kMovedPerId);
 }
 
-EventIdSet::Slot& EventIdSet::slot_for(const Fingerprint& fingerprint) {
-  const std::size_t mask = slots_.size() - 1;
+EventIdSet::Slot& EventIdSet::Table::slot_for(const Fingerprint& fingerprint) {
+  const std::size_t mask = slots.size() - 1;
   for (std::size_t index = home_of(fingerprint);; index = (index + 1) & mask) {
-    Slot& slot = slots_[index];
+    Slot& slot = slots[index];
     if (!occupied(slot.expires_at_ms) || slot.fingerprint == fingerprint) return slot;
   }
 }
 
-// At most three quarters full, so probe chains stay short and an empty slot always ends them.
 EventIdSet::Slot& EventIdSet::claim(const Fingerprint& fingerprint) {
-  if ((used_ + 1) * 4 > slots_.size() * 3) rebuild();
-  return slot_for(fingerprint);
+  if (table_.full()) start_moving();
+  return table_.slot_for(fingerprint);
 }
 
-// Keeps the slots live at the horizon, in a table at most half full after.
-void EventIdSet::rebuild() {
-  std::vector<Slot> kept;
-  kept.reserve(used_);
-  for (const Slot& slot : slots_) {
-    if (live(slot.expires_at_ms, horizon_ms_)) kept.push_back(slot);
+// The id's expiry: its slot in table_ when it has one there, else the one moving_ still holds.
+std::int64_t EventIdSet::known_expiry(const Slot& slot, const Fingerprint& fingerprint) {
+  if (occupied(slot.expires_at_ms) || moving_.slots.empty()) return slot.expires_at_ms;
+  const Slot& old = moving_.slot_for(fingerprint);
+  return old.fingerprint == fingerprint ? old.expires_at_ms : 0;
+}
+
+// table_ becomes the table being moved, into one twice the size of what it holds: by the time
+// every slot has moved (kMovedPerId a new id), the new table is not yet half full.
+void EventIdSet::start_moving() {
+  move_some(moving_.slots.size());  // a move still under way ends first
+  moving_ = std::move(table_);
+  moved_ = 0;
+  table_ = Table{};
+  table_.slots.resize(std::bit_ceil(std::max(kInitialSlots, moving_.used * 2)));
+}
+
+// Moves the next `count` slots that are live at the horizon (unless table_ already has the id,
+// which then shadows it); frees the old table after its last.
+void EventIdSet::move_some(std::size_t count) {
+  if (moving_.slots.empty()) return;
+  const std::size_t end = std::min(moving_.slots.size(), moved_ + count);
+  for (; moved_ < end; ++moved_) {
+    const Slot& old = moving_.slots[moved_];
+    if (!live(old.expires_at_ms, horizon_ms_)) continue;
+    Slot& slot = table_.slot_for(old.fingerprint);
+    if (occupied(slot.expires_at_ms)) continue;
+    slot = old;
+    ++table_.used;
   }
-  slots_.assign(std::bit_ceil(std::max(kInitialSlots, kept.size() * 2)), Slot{});
-  used_ = kept.size();
-  for (const Slot& slot : kept) slot_for(slot.fingerprint) = slot;
+  if (moved_ == moving_.slots.size()) moving_ = Table{};
 }
 
 }  // namespace ie::sqlite

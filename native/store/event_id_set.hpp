@@ -8,8 +8,11 @@
 // ms: 24 bytes, in one open-addressing table with linear probing. Two different ids share a
 // fingerprint with a probability near n / 2^128 per new id: for ten million live ids, 3e-32.
 //
-// Expired slots stay until the table next grows, which rebuilds it from the live slots only: that
-// is the set's purge, and why its size follows the ids of the window rather than all ever seen.
+// Expired slots stay until the table next grows, which moves only the live slots to the new table:
+// that is the set's purge, and why its size follows the ids of the window rather than all ever
+// seen. The move is gradual, as Redis rehashes its dicts: each new id moves a few slots over,
+// and until all have moved an id is looked for in the new table, then in the old. Moving millions
+// at once held the writer (and every request waiting on a commit) for a tenth of a second or more.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -58,18 +61,27 @@ class EventIdSet {
     Fingerprint fingerprint;
     std::int64_t expires_at_ms = 0;  // 0: empty
   };
+  // Open addressing with linear probing; a power of two in size.
+  struct Table {
+    std::vector<Slot> slots;
+    std::size_t used = 0;  // slots not empty, expired ones included
+    std::size_t home_of(const Fingerprint& fingerprint) const { return fingerprint.high & (slots.size() - 1); }
+    Slot& slot_for(const Fingerprint& fingerprint);  // its slot, or the empty one where it belongs
+    bool full() const { return (used + 1) * 4 > slots.size() * 3; }  // past three quarters
+  };
   struct Undo {
     Fingerprint fingerprint;
     std::int64_t previous_expires_at_ms;  // 0: it was absent
   };
 
-  std::size_t home_of(const Fingerprint& fingerprint) const { return fingerprint.high & (slots_.size() - 1); }
-  Slot& slot_for(const Fingerprint& fingerprint);  // its slot, or the empty one where it belongs
-  Slot& claim(const Fingerprint& fingerprint);     // slot_for(), growing the table first if needed
-  void rebuild();
+  Slot& claim(const Fingerprint& fingerprint);  // its slot in table_, starting a move first if needed
+  std::int64_t known_expiry(const Slot& slot, const Fingerprint& fingerprint);  // 0: unknown
+  void start_moving();
+  void move_some(std::size_t count);
 
-  std::vector<Slot> slots_;  // a power of two in size
-  std::size_t used_ = 0;     // slots not empty, expired ones included
+  Table table_;               // where ids go
+  Table moving_;              // while its slots move to table_, the table before; else empty
+  std::size_t moved_ = 0;     // moving_'s slots before this one are in table_
   std::int64_t horizon_ms_ = 0;
   std::vector<Undo> undo_log_;
 };
