@@ -18,6 +18,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include "native/thread_name.hpp"
+
 namespace ie {
 
 namespace {
@@ -374,9 +376,18 @@ struct Outcome {
   ApplyResult result;
 };
 
+// Two senders, each with its own connection: while one waits for its replies, Redis runs the
+// other's scripts. With one, Redis idled between a pipeline's last reply and the next pipeline.
+constexpr int kSenders = 2;
+
 struct RedisStore::Impl {
   explicit Impl(RedisAddress where) : address(std::move(where)), pool(address) {
-    thread = std::thread([this] { run_sender(); });
+    for (int i = 0; i < kSenders; ++i) {
+      senders.emplace_back([this] {
+        name_this_thread("ie-redis-send");
+        run_sender();
+      });
+    }
   }
 
   ~Impl() {
@@ -384,8 +395,8 @@ struct RedisStore::Impl {
       const std::lock_guard lock(queue_mutex);
       stopping = true;
     }
-    wake.notify_one();
-    thread.join();
+    wake.notify_all();
+    for (auto& sender : senders) sender.join();
   }
 
   // Drains the queue before stopping: every call is answered.
@@ -476,7 +487,7 @@ struct RedisStore::Impl {
   std::condition_variable wake;
   std::vector<Pending> queue;
   bool stopping = false;
-  std::thread thread;
+  std::vector<std::thread> senders;
 };
 
 RedisStore::RedisStore(RedisAddress address) : impl_(std::make_unique<Impl>(std::move(address))) {
