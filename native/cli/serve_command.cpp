@@ -17,7 +17,7 @@ namespace {
 constexpr const char* kUsage = R"(usage: internal-events serve [--listen HOST:PORT] [--definitions DIR] [--store URL] [--static DIR] [--assets DIR]
                             [--collector URL] [--identity-secret-file FILE] [--api-token-file FILE] [--strict]
                             [--allowed-origins A,B] [--max-body-bytes N] [--max-batch-events N]
-                            [--rate-limit PER_SECOND] [--rate-burst N]
+                            [--rate-limit PER_SECOND] [--rate-burst N] [--idle-timeout SECONDS]
 
 Receives events over HTTP (/api/v4/usage_data/…), counts them in the store, and answers metric reads.
 
@@ -35,6 +35,7 @@ Receives events over HTTP (/api/v4/usage_data/…), counts them in the store, an
   --max-batch-events N          longer batches are refused with 400 (default 1000)
   --rate-limit PER_SECOND       requests per second per client address (default 500; 0 = off)
   --rate-burst N                requests a client may send at once (default 2000)
+  --idle-timeout SECONDS        a connection idle, or stalled mid-request, this long is closed (default 30)
 )";
 
 std::size_t size_option(const Arguments& args, const std::string& name, std::size_t fallback, std::size_t minimum = 1) {
@@ -77,6 +78,7 @@ http::ReceiverConfig receiver_config(const Arguments& args) {
   config.assets_dir = args.option_or("assets", "build/web");
   config.requests_per_second = static_cast<double>(size_option(args, "rate-limit", static_cast<std::size_t>(config.requests_per_second), 0));
   config.request_burst = static_cast<double>(size_option(args, "rate-burst", static_cast<std::size_t>(config.request_burst)));
+  config.idle_timeout = std::chrono::seconds(size_option(args, "idle-timeout", static_cast<std::size_t>(config.idle_timeout.count())));
   return config;
 }
 
@@ -98,13 +100,13 @@ int run_serve(const CommandArgs& args) {
   if (printed_help(arguments, kUsage)) return 0;
   arguments.allow_only({"listen", "definitions", "store", "static", "assets", "collector", "identity-secret-file",
                         "api-token-file", "strict", "allowed-origins", "max-body-bytes", "max-batch-events", "rate-limit",
-                        "rate-burst"});
+                        "rate-burst", "idle-timeout"});
   const http::ReceiverConfig config = receiver_config(arguments);
   const auto endpoint = http::resolve_listen_address(arguments.option_or("listen", "127.0.0.1:8080"));
   const auto store = open_store(arguments.option_or("store", kDefaultStoreUrl));
   Tracker tracker(definitions_option(arguments), *store);
   http::Routes routes(tracker, config);
-  http::Server server(routes, endpoint, config.max_body_bytes, std::max(1u, std::thread::hardware_concurrency()));
+  http::Server server(routes, endpoint, config, std::max(1u, std::thread::hardware_concurrency()));
 
   announce(arguments, *store, tracker.definitions(), config);
   const auto local = server.local_endpoint();

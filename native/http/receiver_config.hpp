@@ -1,5 +1,6 @@
 #pragma once
 // Everything `serve` configures about how requests are answered (not where the server listens).
+#include <chrono>
 #include <cstddef>
 #include <filesystem>
 #include <optional>
@@ -19,6 +20,7 @@ struct ReceiverConfig {
   std::optional<std::filesystem::path> assets_dir;
   double requests_per_second = 500;  // per client address; 0 turns the limit off
   double request_burst = 2000;
+  std::chrono::seconds idle_timeout{30};  // a connection idle, or stalled mid-request, this long is closed
 };
 
 }  // namespace ie::http

@@ -14,9 +14,9 @@ using tcp = net::ip::tcp;
 
 namespace {
 
-std::vector<std::unique_ptr<EventLoop>> loops_for(unsigned threads) {
+std::vector<std::unique_ptr<EventLoop>> loops_for(unsigned threads, std::chrono::seconds idle_timeout) {
   std::vector<std::unique_ptr<EventLoop>> loops;
-  for (unsigned i = 0; i < std::max(1u, threads); ++i) loops.push_back(std::make_unique<EventLoop>());
+  for (unsigned i = 0; i < std::max(1u, threads); ++i) loops.push_back(std::make_unique<EventLoop>(idle_timeout));
   return loops;
 }
 
@@ -28,9 +28,9 @@ std::vector<EventLoop*> pointers_to(const std::vector<std::unique_ptr<EventLoop>
 
 }  // namespace
 
-Server::Server(Routes& routes, const tcp::endpoint& endpoint, std::size_t max_body_bytes, unsigned threads)
-    : loops_(loops_for(threads)),
-      listener_(std::make_shared<Listener>(pointers_to(loops_), endpoint, routes, sessions_, max_body_bytes)),
+Server::Server(Routes& routes, const tcp::endpoint& endpoint, const ReceiverConfig& config, unsigned threads)
+    : loops_(loops_for(threads, config.idle_timeout)),
+      listener_(std::make_shared<Listener>(pointers_to(loops_), endpoint, routes, sessions_, config.max_body_bytes)),
       signals_(loops_.front()->context(), SIGINT, SIGTERM) {
   for (const auto& loop : loops_) idle_guards_.push_back(net::make_work_guard(loop->context()));
 }
@@ -40,6 +40,7 @@ void Server::run() {
     if (!error) shut_down();
   });
   listener_->run();
+  for (const auto& loop : loops_) loop->idle().start();
   // A loop runs out of work, and its run() returns, once shutdown has released its guard and its
   // last session is done.
   std::vector<std::thread> others;
@@ -57,6 +58,7 @@ void Server::run() {
 void Server::shut_down() {
   listener_->stop();
   sessions_.stop_all();
+  for (const auto& loop : loops_) loop->idle().stop();
   idle_guards_.clear();
 }
 

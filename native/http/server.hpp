@@ -13,6 +13,7 @@
 
 #include "native/http/event_loop.hpp"
 #include "native/http/listener.hpp"
+#include "native/http/receiver_config.hpp"
 #include "native/http/routes.hpp"
 #include "native/http/session_registry.hpp"
 
@@ -20,7 +21,7 @@ namespace ie::http {
 
 class Server {
  public:
-  Server(Routes& routes, const boost::asio::ip::tcp::endpoint& endpoint, std::size_t max_body_bytes, unsigned threads);
+  Server(Routes& routes, const boost::asio::ip::tcp::endpoint& endpoint, const ReceiverConfig& config, unsigned threads);
 
   boost::asio::ip::tcp::endpoint local_endpoint() const { return listener_->local_endpoint(); }
 

@@ -11,9 +11,6 @@ namespace net = boost::asio;
 
 namespace {
 
-// An idle keep-alive connection, or a client that stalls mid-request, is closed after this.
-constexpr std::chrono::seconds kIdleTimeout{30};
-
 // Beast's default of 8 KiB is less than the cookies a browser sends to a big same-origin app.
 constexpr std::uint32_t kHeaderLimit = 64 * 1024;
 
@@ -30,7 +27,12 @@ Session::Session(SessionSocket&& socket, EventLoop& loop, Routes& routes, std::s
   client_address_ = address_of(stream_.socket());
 }
 
-void Session::run() { net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::read, shared_from_this())); }
+void Session::run() {
+  net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+    self->loop_.idle().watch(self);
+    self->read();
+  });
+}
 
 void Session::stop() {
   net::post(stream_.get_executor(), [self = shared_from_this()] {
@@ -45,7 +47,7 @@ void Session::read() {
   // Beast refuses a Content-Length over the limit as soon as the header is read, before the body.
   parser_->body_limit(max_body_bytes_);
   parser_->header_limit(kHeaderLimit);
-  stream_.expires_after(kIdleTimeout);
+  wait_for_client();
   bhttp::async_read_header(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_header, shared_from_this()));
 }
 
@@ -72,6 +74,7 @@ void Session::on_read(beast::error_code error, std::size_t) {
 
 void Session::answer(Incoming incoming) {
   busy_ = true;
+  deadline_ = std::chrono::steady_clock::time_point::max();
   incoming_ = std::move(incoming);
   // Tracked: a pending answer keeps the io_context running. The session and the work are moved
   // into the inbox, so the store's thread holds neither once the answer is delivered.
@@ -87,7 +90,7 @@ void Session::write(Response response) {
   response_ = std::move(response);
   const bool keep_alive = response_.keep_alive() && !stopping_;
   response_.keep_alive(keep_alive);
-  stream_.expires_after(kIdleTimeout);
+  wait_for_client();
   bhttp::async_write(stream_, response_, beast::bind_front_handler(&Session::on_write, shared_from_this(), keep_alive));
 }
 
@@ -96,6 +99,10 @@ void Session::on_write(bool keep_alive, beast::error_code error, std::size_t) {
   if (error || !keep_alive || stopping_) return close();
   read();
 }
+
+// An idle keep-alive connection, a client that stalls mid-request, or one that does not read its
+// answer is closed once the loop's idle timeout has passed.
+void Session::wait_for_client() { deadline_ = std::chrono::steady_clock::now() + loop_.idle().timeout(); }
 
 void Session::close() {
   beast::error_code ignored;

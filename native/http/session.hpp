@@ -9,6 +9,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
+#include <chrono>
 #include <memory>
 #include <optional>
 
@@ -28,6 +29,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void run();
   void stop();  // from any thread
 
+  // For the loop's IdleWatch, on the loop's thread.
+  bool overdue(std::chrono::steady_clock::time_point now) const { return now > deadline_; }
+  void time_out() { close(); }
+
  private:
   void read();
   void on_header(boost::beast::error_code error, std::size_t bytes);
@@ -37,6 +42,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void write(Response response);
   void on_write(bool keep_alive, boost::beast::error_code error, std::size_t bytes);
   void close();
+  void wait_for_client();
 
   boost::beast::basic_stream<boost::asio::ip::tcp, boost::asio::io_context::executor_type> stream_;
   boost::beast::flat_buffer buffer_;
@@ -48,6 +54,9 @@ class Session : public std::enable_shared_from_this<Session> {
   Routes& routes_;
   std::size_t max_body_bytes_;
   std::string client_address_;
+  // Waiting for the client (to send a request, or to take an answer) ends by then; never while the
+  // answer waits for the store.
+  std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max();
   bool busy_ = false;      // a request was read and is not answered yet
   bool stopping_ = false;  // the server is shutting down: no further requests
 };
