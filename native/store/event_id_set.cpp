@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <new>
 
 #include "core/murmur_hash64a.hpp"
 
@@ -23,7 +24,12 @@ bool live(std::int64_t expires_at_ms, std::int64_t now_ms) { return expires_at_m
 
 }  // namespace
 
-EventIdSet::EventIdSet() { table_.slots.resize(kInitialSlots); }
+EventIdSet::ZeroedSlots::ZeroedSlots(std::size_t count)
+    : slots_(static_cast<Slot*>(std::calloc(count, sizeof(Slot)))), size_(count) {  // all-zero bytes: empty slots
+  if (!slots_) throw std::bad_alloc();
+}
+
+EventIdSet::EventIdSet() { table_.slots = ZeroedSlots(kInitialSlots); }
 
 EventIdSet::Fingerprint EventIdSet::fingerprint_of(std::string_view id) {
   return {murmur_hash64a(id, kHighSeed), murmur_hash64a(id, kLowSeed)};
@@ -93,7 +99,7 @@ void EventIdSet::start_moving() {
   moving_ = std::move(table_);
   moved_ = 0;
   table_ = Table{};
-  table_.slots.resize(std::bit_ceil(std::max(kInitialSlots, moving_.used * 2)));
+  table_.slots = ZeroedSlots(std::bit_ceil(std::max(kInitialSlots, moving_.used * 2)));
 }
 
 // Moves the next `count` slots that are live at the horizon (unless table_ already has the id,

@@ -15,6 +15,8 @@
 // at once held the writer (and every request waiting on a commit) for a tenth of a second or more.
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -61,9 +63,28 @@ class EventIdSet {
     Fingerprint fingerprint;
     std::int64_t expires_at_ms = 0;  // 0: empty
   };
+  // Slots straight from calloc: for a table of millions the kernel hands out zeroed pages as they
+  // are first touched, where a vector writes every byte up front, holding the writer for a tenth
+  // of a second when the table grows to tens of millions of slots.
+  class ZeroedSlots {
+   public:
+    ZeroedSlots() = default;
+    explicit ZeroedSlots(std::size_t count);
+    Slot& operator[](std::size_t index) { return slots_[index]; }
+    const Slot& operator[](std::size_t index) const { return slots_[index]; }
+    std::size_t size() const { return size_; }
+    bool empty() const { return size_ == 0; }
+
+   private:
+    struct Free {
+      void operator()(Slot* slots) const { std::free(slots); }
+    };
+    std::unique_ptr<Slot[], Free> slots_;
+    std::size_t size_ = 0;
+  };
   // Open addressing with linear probing; a power of two in size.
   struct Table {
-    std::vector<Slot> slots;
+    ZeroedSlots slots;
     std::size_t used = 0;  // slots not empty, expired ones included
     std::size_t home_of(const Fingerprint& fingerprint) const { return fingerprint.high & (slots.size() - 1); }
     Slot& slot_for(const Fingerprint& fingerprint);  // its slot, or the empty one where it belongs
