@@ -5,9 +5,10 @@
 //
 // Each apply_async() is one EVALSHA of a Lua script that checks every event's id and makes the
 // fresh events' writes, grouped by key: atomic, and exactly as durable as the server's own
-// configuration (appendfsync) makes it. One sender thread pipelines the calls that queue up: all
-// of them in one round trip. Connections come from a small pool and are reopened after failures;
-// an unreachable server is StoreUnavailable, never a success.
+// configuration (appendfsync) makes it. Two sender threads pipeline the calls that queue up, all
+// those one takes in one round trip, so Redis runs one's calls while the other waits for replies.
+// Connections come from a small pool and are reopened after failures; an unreachable server is
+// StoreUnavailable, never a success.
 #include <memory>
 #include <string>
 
