@@ -1,8 +1,6 @@
 #include "native/store/event_id_set.hpp"
 
 #include <algorithm>
-#include <sys/mman.h>
-
 #include <bit>
 #include <new>
 
@@ -26,16 +24,9 @@ bool live(std::int64_t expires_at_ms, std::int64_t now_ms) { return expires_at_m
 
 }  // namespace
 
-// All-zero bytes are empty slots.
-EventIdSet::ZeroedSlots::ZeroedSlots(std::size_t count) : size_(count) {
-  void* memory = ::mmap(nullptr, count * sizeof(Slot), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (memory == MAP_FAILED) throw std::bad_alloc();
-  ::madvise(memory, count * sizeof(Slot), MADV_HUGEPAGE);  // a hint: without huge pages it still works
-  slots_ = static_cast<Slot*>(memory);
-}
-
-EventIdSet::ZeroedSlots::~ZeroedSlots() {
-  if (slots_) ::munmap(slots_, size_ * sizeof(Slot));
+EventIdSet::ZeroedSlots::ZeroedSlots(std::size_t count)
+    : slots_(static_cast<Slot*>(std::calloc(count, sizeof(Slot)))), size_(count) {  // all-zero bytes: empty slots
+  if (!slots_) throw std::bad_alloc();
 }
 
 EventIdSet::EventIdSet() { table_.slots = ZeroedSlots(kInitialSlots); }

@@ -15,8 +15,9 @@
 // at once held the writer (and every request waiting on a commit) for a tenth of a second or more.
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
+#include <memory>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 namespace ie::sqlite {
@@ -62,32 +63,23 @@ class EventIdSet {
     Fingerprint fingerprint;
     std::int64_t expires_at_ms = 0;  // 0: empty
   };
-  // Slots straight from mmap. The kernel hands out zeroed pages as they are first touched, where a
-  // vector writes every byte up front (holding the writer for a tenth of a second once the table
-  // has tens of millions of slots). And they are asked for as huge pages: probes all over hundreds
-  // of megabytes missed the TLB nearly every time, which cost as much as the cache misses.
+  // Slots straight from calloc: for a table of millions the kernel hands out zeroed pages as they
+  // are first touched, where a vector writes every byte up front, holding the writer for a tenth
+  // of a second when the table grows to tens of millions of slots.
   class ZeroedSlots {
    public:
     ZeroedSlots() = default;
     explicit ZeroedSlots(std::size_t count);
-    ZeroedSlots(ZeroedSlots&& other) noexcept { swap(other); }
-    ZeroedSlots& operator=(ZeroedSlots&& other) noexcept {
-      ZeroedSlots(std::move(other)).swap(*this);
-      return *this;
-    }
-    ~ZeroedSlots();
-
     Slot& operator[](std::size_t index) { return slots_[index]; }
     const Slot& operator[](std::size_t index) const { return slots_[index]; }
     std::size_t size() const { return size_; }
     bool empty() const { return size_ == 0; }
 
    private:
-    void swap(ZeroedSlots& other) noexcept {
-      std::swap(slots_, other.slots_);
-      std::swap(size_, other.size_);
-    }
-    Slot* slots_ = nullptr;
+    struct Free {
+      void operator()(Slot* slots) const { std::free(slots); }
+    };
+    std::unique_ptr<Slot[], Free> slots_;
     std::size_t size_ = 0;
   };
   // Open addressing with linear probing; a power of two in size.
