@@ -2,7 +2,8 @@
 // The event ids the SQLite store remembers, held in memory, so "seen before?" is one hash lookup.
 // Keeping them in an indexed table instead cost a random B-tree insert per event (UUIDs are random),
 // which dirtied pages all over the file and took most of a batch's commit time. The durable truth
-// is the append-only event_id_log table (sqlite_writer); this set is rebuilt from it on open.
+// is the append-only event_id_log table (sqlite_writer); this set is rebuilt from it when the
+// store first meets an event id.
 //
 // A slot holds a 128-bit fingerprint of the id (MurmurHash64A with two seeds) and its expiry in
 // ms: 24 bytes, in one open-addressing table with linear probing. Two different ids share a

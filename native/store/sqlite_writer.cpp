@@ -40,7 +40,6 @@ Writer::Writer(const std::filesystem::path& path)
       purge_counters_(db_, "DELETE FROM counters WHERE expires_at_ms < ?1"),
       purge_ids_(db_, "DELETE FROM event_id_log WHERE expires_at_ms < ?1") {
   move_ids_out_of_old_table();
-  read_logged_ids();
 }
 
 std::vector<ApplyResult> Writer::commit(const std::vector<Request>& batch) {
@@ -145,7 +144,7 @@ void Writer::forget_if_written_elsewhere() {
   }
   if (version == data_version_seen_) return;
   cache_.clear();
-  read_logged_ids();
+  if (ids_read_) read_logged_ids();
   data_version_seen_ = version;
 }
 
@@ -204,15 +203,25 @@ HyperLogLog Writer::hll_from_row(const std::string& key, std::string_view bytes)
 
 // The fingerprints of the request's ids (one per event; unused for those without), their slots
 // already on their way into the cache.
-std::vector<EventIdSet::Fingerprint> Writer::prefetched_ids(const Request& request) const {
+std::vector<EventIdSet::Fingerprint> Writer::prefetched_ids(const Request& request) {
   std::vector<EventIdSet::Fingerprint> fingerprints(request.events.size());
   for (std::size_t index = 0; index < request.events.size(); ++index) {
     const std::string& id = request.events[index].event_id;
     if (id.empty()) continue;
     fingerprints[index] = EventIdSet::fingerprint_of(id);
-    ids_.prefetch(fingerprints[index]);
+    known_ids().prefetch(fingerprints[index]);
   }
   return fingerprints;
+}
+
+// The log's ids, read the first time an event brings one: `metrics`, `export`, `track` and
+// events without ids never pay for reading a week of ids at start-up.
+EventIdSet& Writer::known_ids() {
+  if (!ids_read_) {
+    read_logged_ids();
+    ids_read_ = true;
+  }
+  return ids_;
 }
 
 // Each changed counter is written once per batch, however many events touched it.

@@ -40,7 +40,8 @@ class Writer {
   std::int64_t log_ids(std::string_view blob, std::int64_t expires_at_ms);  // the row written
   void forget_if_written_elsewhere();
   ApplyResult apply(const Request& request);
-  std::vector<EventIdSet::Fingerprint> prefetched_ids(const Request& request) const;
+  std::vector<EventIdSet::Fingerprint> prefetched_ids(const Request& request);
+  EventIdSet& known_ids();
   Counter& counter_for_write(const std::string& key, std::int64_t now_ms);
   Counter load(const std::string& key);
   static HyperLogLog hll_from_row(const std::string& key, std::string_view bytes);
@@ -51,7 +52,8 @@ class Writer {
   Statement begin_, commit_, data_version_, select_, upsert_, log_ids_, logged_since_, purge_counters_, purge_ids_;
   CounterCache cache_;
   std::vector<CounterCache::Entry*> dirty_;
-  EventIdSet ids_;                   // every id of the log, to decide duplicates without reading it
+  EventIdSet ids_;                   // every id of the log once ids_read_, to decide duplicates without reading it
+  bool ids_read_ = false;
   std::int64_t last_logged_row_ = 0;  // the log's rows up to this one are in ids_
   std::int64_t data_version_seen_ = -1;
 };
