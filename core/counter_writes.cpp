@@ -19,10 +19,12 @@ std::optional<std::string> unique_member(const CounterRule& rule, const Event& e
 
 }  // namespace
 
-const std::string& DayKeys::key(const CounterRule& rule) {
-  const auto [found, added] = keys_.try_emplace(&rule);
-  if (added) found->second = rule.key(rule.period == CounterPeriod::weekly ? std::optional<IsoWeek>(week_) : std::nullopt);
-  return found->second;
+CounterKey DayKeys::key(const CounterRule& rule) {
+  const auto found = keys_.find(&rule);
+  if (found != keys_.end()) return found->second;
+  const CounterKey key(rule.key(rule.period == CounterPeriod::weekly ? std::optional<IsoWeek>(week_) : std::nullopt));
+  keys_.emplace(&rule, key);
+  return key;
 }
 
 CounterPlan plan_counter_writes(const std::vector<CounterRule>& rules, const Event& event, const Date& today) {
@@ -36,24 +38,24 @@ CounterPlan plan_counter_writes(const std::vector<CounterRule>& rules, const Eve
   for (const auto& rule : rules) {
     if (!rule.matches(event)) continue;
     const bool weekly = rule.period == CounterPeriod::weekly;
-    std::string key = keys.key(rule);
+    const CounterKey key = keys.key(rule);
     switch (rule.kind) {
       case CounterKind::unique: {
         auto member = unique_member(rule, event);
         if (!member) {
-          plan.skipped.push_back(key + ": the event has no " + rule.unique);
+          plan.skipped.push_back(key.str() + ": the event has no " + rule.unique);
           continue;
         }
-        plan.writes.push_back({CounterOperation::pfadd, std::move(key), std::move(*member), 1, weekly ? Expiry::refresh : Expiry::never});
+        plan.writes.push_back({CounterOperation::pfadd, key, std::move(*member), 1, weekly ? Expiry::refresh : Expiry::never});
         break;
       }
       case CounterKind::total:
-        plan.writes.push_back({CounterOperation::incr, std::move(key), "", 1, weekly ? Expiry::if_none : Expiry::never});
+        plan.writes.push_back({CounterOperation::incr, key, "", 1, weekly ? Expiry::if_none : Expiry::never});
         break;
       case CounterKind::sum: {
         const Scalar* value = event.property("value");
         if (!value || !is_number(*value)) continue;  // sums count only events that carry a value
-        plan.writes.push_back({CounterOperation::incrbyfloat, std::move(key), "", as_double(*value), weekly ? Expiry::if_none : Expiry::never});
+        plan.writes.push_back({CounterOperation::incrbyfloat, key, "", as_double(*value), weekly ? Expiry::if_none : Expiry::never});
         break;
       }
     }

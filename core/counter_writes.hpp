@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/counter_key.hpp"
 #include "core/counter_rules.hpp"
 
 namespace ie {
@@ -20,7 +21,7 @@ enum class Expiry { never, refresh, if_none };
 
 struct CounterWrite {
   CounterOperation operation;
-  std::string key;
+  CounterKey key;
   std::string member;  // pfadd: the identifier or property value as text
   double amount = 1;   // incrbyfloat: the event's value
   Expiry expiry = Expiry::never;
@@ -32,15 +33,18 @@ struct CounterPlan {
 };
 
 // The keys of one day's writes, each rule's built once and kept: the events of a batch share
-// their rules, and building keys was a third of planning an event's writes.
+// their rules, and building keys was a third of planning an event's writes. The rules must outlive
+// it (they are looked up by address).
 class DayKeys {
  public:
-  explicit DayKeys(const Date& today) : week_(iso_week_of(today)) {}
-  const std::string& key(const CounterRule& rule);
+  explicit DayKeys(const Date& today) : today_(today), week_(iso_week_of(today)) {}
+  const Date& day() const { return today_; }
+  CounterKey key(const CounterRule& rule);
 
  private:
+  Date today_;
   IsoWeek week_;
-  std::unordered_map<const CounterRule*, std::string> keys_;
+  std::unordered_map<const CounterRule*, CounterKey> keys_;
 };
 
 CounterPlan plan_counter_writes(const std::vector<CounterRule>& rules, const Event& event, DayKeys& keys);

@@ -17,7 +17,6 @@ class CounterCache {
   struct Entry {
     std::string key;
     Counter counter;
-    bool dirty = false;  // changed in the current batch, not yet written
   };
 
   // Marks the entry most recently used; nullptr when not cached.

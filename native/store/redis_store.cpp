@@ -260,13 +260,13 @@ Expiry stronger(Expiry a, Expiry b) {
 
 std::vector<KeyWrites> writes_by_key(const std::vector<EventWrites>& events) {
   std::vector<KeyWrites> groups;
-  std::array<std::unordered_map<std::string_view, std::size_t>, 3> group_of;  // by operation, then key
+  std::array<std::unordered_map<CounterKey, std::size_t>, 3> group_of;  // by operation, then key
   std::size_t id_keys = 0;
   for (const auto& event : events) {
     const std::size_t id_key = event.event_id.empty() ? 0 : ++id_keys;
     for (const auto& write : event.writes) {
       const auto [at, added] = group_of[static_cast<std::size_t>(write.operation)].try_emplace(write.key, groups.size());
-      if (added) groups.push_back({write.key, write.operation, Expiry::never, {}});
+      if (added) groups.push_back({write.key.str(), write.operation, Expiry::never, {}});
       KeyWrites& group = groups[at->second];
       group.expiry = stronger(group.expiry, write.expiry);
       group.writes.emplace_back(id_key, &write);

@@ -54,6 +54,7 @@ std::vector<ApplyResult> Writer::commit(const std::vector<Request>& batch) {
   } catch (...) {
     db_.rollback_if_open();
     dirty_.clear();
+    dirty_by_key_.clear();
     cache_.clear();  // both hold what was just rolled back
     ids_.undo();
     last_logged_row_ = logged_before;
@@ -169,15 +170,19 @@ ApplyResult Writer::apply(const Request& request) {
   return result;
 }
 
-Counter& Writer::counter_for_write(const std::string& key, std::int64_t now_ms) {
-  CounterCache::Entry* entry = cache_.find(key);
-  if (!entry) entry = &cache_.insert(key, load(key));
-  if (!live(entry->counter.expires_at_ms, now_ms)) entry->counter = Counter{};  // written as if absent, as Redis does
-  if (!entry->dirty) {
-    entry->dirty = true;
+// A batch writes the same few keys over and over: after the first write, a key is found by its
+// interned pointer among the batch's dirty entries, not hashed as text in the cache.
+Counter& Writer::counter_for_write(CounterKey key, std::int64_t now_ms) {
+  auto [found, added] = dirty_by_key_.try_emplace(key, nullptr);
+  if (added) {
+    CounterCache::Entry* entry = cache_.find(key);
+    if (!entry) entry = &cache_.insert(key, load(key));
     dirty_.push_back(entry);
+    found->second = entry;
   }
-  return entry->counter;
+  Counter& counter = found->second->counter;
+  if (!live(counter.expires_at_ms, now_ms)) counter = Counter{};  // written as if absent, as Redis does
+  return counter;
 }
 
 Counter Writer::load(const std::string& key) {
@@ -228,9 +233,9 @@ EventIdSet& Writer::known_ids() {
 void Writer::write_dirty() {
   for (CounterCache::Entry* entry : dirty_) {
     write_row(entry->key, entry->counter);
-    entry->dirty = false;
   }
   dirty_.clear();
+  dirty_by_key_.clear();
 }
 
 void Writer::write_row(const std::string& key, const Counter& counter) {

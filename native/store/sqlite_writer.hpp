@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "native/store/counter_cache.hpp"
@@ -42,7 +43,7 @@ class Writer {
   ApplyResult apply(const Request& request);
   std::vector<EventIdSet::Fingerprint> prefetched_ids(const Request& request);
   EventIdSet& known_ids();
-  Counter& counter_for_write(const std::string& key, std::int64_t now_ms);
+  Counter& counter_for_write(CounterKey key, std::int64_t now_ms);
   Counter load(const std::string& key);
   static HyperLogLog hll_from_row(const std::string& key, std::string_view bytes);
   void write_dirty();
@@ -51,7 +52,8 @@ class Writer {
   Connection db_;
   Statement begin_, commit_, data_version_, select_, upsert_, log_ids_, logged_since_, purge_counters_, purge_ids_;
   CounterCache cache_;
-  std::vector<CounterCache::Entry*> dirty_;
+  std::vector<CounterCache::Entry*> dirty_;                        // in the order first written
+  std::unordered_map<CounterKey, CounterCache::Entry*> dirty_by_key_;  // the same, found by key
   EventIdSet ids_;                   // every id of the log once ids_read_, to decide duplicates without reading it
   bool ids_read_ = false;
   std::int64_t last_logged_row_ = 0;  // the log's rows up to this one are in ids_

@@ -143,9 +143,9 @@ void apply_in_batches(CounterStore& store, const std::vector<EventWrites>& event
 EventWrites counter_writes(std::vector<CounterWrite> writes, std::string id = "") { return {std::move(id), std::move(writes)}; }
 
 CounterWrite pfadd(const std::string& key, const std::string& member, Expiry expiry = Expiry::refresh) {
-  return {CounterOperation::pfadd, key, member, 1, expiry};
+  return {CounterOperation::pfadd, CounterKey(key), member, 1, expiry};
 }
-CounterWrite incr(const std::string& key, Expiry expiry = Expiry::if_none) { return {CounterOperation::incr, key, "", 1, expiry}; }
+CounterWrite incr(const std::string& key, Expiry expiry = Expiry::if_none) { return {CounterOperation::incr, CounterKey(key), "", 1, expiry}; }
 
 // Metric by metric, so a difference names its key_path.
 void check_metrics(const std::map<std::string, double>& actual, const std::map<std::string, double>& expected) {
