@@ -12,6 +12,8 @@ namespace {
 
 void log_to_stderr(const std::string& line) { std::cerr << "internal-events: " << line << '\n'; }
 
+std::atomic<std::uint64_t> next_tracker_id{1};
+
 std::map<std::string, Scalar> identifier_fields(const Identifiers& identifiers) {
   std::map<std::string, Scalar> fields;
   if (identifiers.user) fields["user"] = *identifiers.user;
@@ -27,15 +29,17 @@ Date utc_date(std::int64_t now_ms) {
 }
 
 Tracker::Tracker(Definitions definitions, CounterStore& store, TrackerOptions options)
-    : definitions_(std::move(definitions)), rules_(definitions_), store_(store), options_(std::move(options)) {
+    : id_(next_tracker_id++),
+      definitions_(std::move(definitions)), rules_(definitions_), store_(store), options_(std::move(options)) {
   if (!options_.now_ms) options_.now_ms = wall_clock_ms;
   if (!options_.log) options_.log = log_to_stderr;
 }
 
 EventInput Tracker::with_default_namespace(EventInput input) const {
+  if (!options_.namespace_of_project) return input;
   const auto project = input.identifiers.find("project");
   const bool has_namespace = input.identifiers.count("namespace") && !std::holds_alternative<std::nullptr_t>(input.identifiers["namespace"]);
-  if (!has_namespace && project != input.identifiers.end() && options_.namespace_of_project) {
+  if (!has_namespace && project != input.identifiers.end()) {
     if (const auto* id = std::get_if<std::int64_t>(&project->second)) {
       if (auto namespace_id = options_.namespace_of_project(*id)) input.identifiers["namespace"] = *namespace_id;
     }
@@ -68,7 +72,8 @@ BatchOutcome Tracker::track_events(std::vector<TrackRequest> requests) {
 
 void Tracker::track_events_async(std::vector<TrackRequest> requests, TrackDone done) {
   BatchOutcome outcome;
-  DayKeys keys(utc_date(options_.now_ms()));
+  const std::int64_t now_ms = options_.now_ms();
+  DayKeys& keys = day_keys(now_ms);
   std::vector<EventWrites> batch;
   batch.reserve(requests.size());
   for (std::size_t index = 0; index < requests.size(); ++index) {
@@ -82,11 +87,27 @@ void Tracker::track_events_async(std::vector<TrackRequest> requests, TrackDone d
   }
   outcome.accepted = batch.size();
   if (batch.empty()) return counted(std::move(outcome), done);
-  store_.apply_async(std::move(batch), options_.now_ms(),
+  store_.apply_async(std::move(batch), now_ms,
                      [this, outcome = std::move(outcome), done = std::move(done)](std::exception_ptr error, ApplyResult) mutable {
                        if (error) return done(error, {});  // StoreUnavailable: nothing was counted
                        counted(std::move(outcome), done);
                      });
+}
+
+// The keys of today, kept by each thread from one call to the next: building them was a fifth of
+// tracking a single event.
+DayKeys& Tracker::day_keys(std::int64_t now_ms) const {
+  struct Kept {
+    std::uint64_t tracker_id = 0;
+    std::optional<DayKeys> keys;
+  };
+  thread_local Kept kept;
+  const Date today = utc_date(now_ms);
+  if (kept.tracker_id != id_ || !kept.keys || !(kept.keys->day() == today)) {
+    kept.tracker_id = id_;
+    kept.keys.emplace(today);
+  }
+  return *kept.keys;
 }
 
 void Tracker::counted(BatchOutcome outcome, const TrackDone& done) {

@@ -79,7 +79,9 @@ class Tracker {
   EventInput with_default_namespace(EventInput input) const;
   void counted(BatchOutcome outcome, const TrackDone& done);
   EventWrites writes_for(const Event& event, std::string event_id, DayKeys& keys) const;
+  DayKeys& day_keys(std::int64_t now_ms) const;
 
+  const std::uint64_t id_;  // tells this tracker's day_keys() from another's on the same thread
   Definitions definitions_;
   CounterRules rules_;
   CounterStore& store_;
