@@ -33,7 +33,7 @@ void TrackHandler::one(const Request& request, Later later) {
     if (!outcome.rejected.empty()) {
       return error_response(request, bhttp::status::unprocessable_entity, outcome.rejected.front().second.message);
     }
-    return json_response(request, bhttp::status::ok, {{"status", "ok"}});
+    return text_response(request, bhttp::status::ok, R"({"status":"ok"})", "application/json");
   });
 }
 
@@ -46,6 +46,10 @@ void TrackHandler::batch(const Request& request, Later later) {
                                                     std::to_string(max_batch_events_) + " per request)");
   }
   track(request, events->items(), body.find("identity"), true, std::move(later), [&request](const Outcome& outcome) {
+    if (outcome.rejected.empty()) {  // the usual answer, written without building a JSON document
+      return text_response(request, bhttp::status::ok, R"({"accepted":)" + std::to_string(outcome.accepted) + R"(,"rejected":[]})",
+                           "application/json");
+    }
     json rejected = json::array();
     for (const auto& [index, problem] : outcome.rejected) rejected.push_back({{"index", index}, {"error", problem.message}});
     return json_response(request, bhttp::status::ok, {{"accepted", outcome.accepted}, {"rejected", rejected}});
