@@ -62,10 +62,14 @@ void Histogram::write(std::string& out, const std::string& name, const std::stri
 
 ReceiverMetrics::ReceiverMetrics() : commit_seconds_(kLatencyBuckets), batch_size_(kBatchBuckets) {}
 
-void ReceiverMetrics::request_answered(const std::string& route, unsigned status, double seconds) {
+void ReceiverMetrics::request_answered(std::string_view route, unsigned status, double seconds) {
   const std::lock_guard lock(mutex_);
-  ++requests_[{route, status}];
-  latency_.try_emplace(route, kLatencyBuckets).first->second.observe(seconds);
+  auto statuses = requests_.find(route);
+  if (statuses == requests_.end()) statuses = requests_.emplace(std::string(route), std::map<unsigned, std::uint64_t>{}).first;
+  ++statuses->second[status];
+  auto latency = latency_.find(route);
+  if (latency == latency_.end()) latency = latency_.emplace(std::string(route), kLatencyBuckets).first;
+  latency->second.observe(seconds);
 }
 
 void ReceiverMetrics::batch_received(std::size_t events) {
@@ -94,9 +98,11 @@ std::string ReceiverMetrics::exposition() const {
     out += "internal_events_events_rejected_total{reason=\"" + label_value(reason) + "\"} " + std::to_string(count) + '\n';
   }
   header(out, "internal_events_http_requests_total", "counter", "Requests answered, by route and status.");
-  for (const auto& [key, count] : requests_) {
-    out += "internal_events_http_requests_total{route=\"" + label_value(key.first) + "\",status=\"" + std::to_string(key.second) +
-           "\"} " + std::to_string(count) + '\n';
+  for (const auto& [route, statuses] : requests_) {
+    for (const auto& [status, count] : statuses) {
+      out += "internal_events_http_requests_total{route=\"" + label_value(route) + "\",status=\"" + std::to_string(status) + "\"} " +
+             std::to_string(count) + '\n';
+    }
   }
   header(out, "internal_events_http_request_duration_seconds", "histogram", "Time from a complete request to its answer.");
   for (const auto& [route, histogram] : latency_) {

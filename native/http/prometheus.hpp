@@ -6,6 +6,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -29,7 +30,7 @@ class ReceiverMetrics {
  public:
   ReceiverMetrics();
 
-  void request_answered(const std::string& route, unsigned status, double seconds);
+  void request_answered(std::string_view route, unsigned status, double seconds);
   void batch_received(std::size_t events);
   void store_committed(double seconds);
   void events_counted(std::size_t accepted, const std::vector<std::string>& rejection_reasons);
@@ -40,8 +41,9 @@ class ReceiverMetrics {
   mutable std::mutex mutex_;
   std::uint64_t accepted_ = 0;
   std::map<std::string, std::uint64_t> rejected_;
-  std::map<std::pair<std::string, unsigned>, std::uint64_t> requests_;
-  std::map<std::string, Histogram> latency_;
+  // By route (found without building a string: std::less<>), then status.
+  std::map<std::string, std::map<unsigned, std::uint64_t>, std::less<>> requests_;
+  std::map<std::string, Histogram, std::less<>> latency_;
   Histogram commit_seconds_;
   Histogram batch_size_;
 };

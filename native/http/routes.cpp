@@ -129,7 +129,7 @@ std::optional<Response> Routes::answer_route(const Route& route, const std::shar
   return response;
 }
 
-Response Routes::answer_unrouted(const Request& request, const Target& target, std::string& route_label) {
+Response Routes::answer_unrouted(const Request& request, const Target& target, std::string_view& route_label) {
   const bool reads = request.method() == bhttp::verb::get || request.method() == bhttp::verb::head;
   if (reads) {
     if (auto file = files_.serve(request, target.path)) {

@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "native/http/access.hpp"
@@ -50,14 +51,14 @@ class Routes {
   struct Exchange {
     const Incoming& incoming;
     std::chrono::steady_clock::time_point started;
-    std::string route_label;
+    std::string_view route_label;  // a route's path, "static" or "unknown": no copy per request
     Respond respond;
   };
 
   static Answer at_once(std::function<Response(const Request&, const Target&)> answer);
   std::optional<Response> dispatch(const std::shared_ptr<Exchange>& exchange);
   std::optional<Response> answer_route(const Route& route, const std::shared_ptr<Exchange>& exchange, const Target& target);
-  Response answer_unrouted(const Request& request, const Target& target, std::string& route_label);
+  Response answer_unrouted(const Request& request, const Target& target, std::string_view& route_label);
   Response finish(const Exchange& exchange, Response response);
   static Response made(const Request& request, const MakeResponse& make);
   static Response error_answer(const Request& request, std::exception_ptr thrown);
