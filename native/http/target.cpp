@@ -28,7 +28,10 @@ std::optional<std::string> Target::param(const std::string& name) const {
 }
 
 std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space) {
+  // Every request decodes its path, and paths rarely hold an escape.
+  if (text.find_first_of(plus_is_space ? "%+" : "%") == std::string_view::npos) return std::string(text);
   std::string out;
+  out.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {
     if (text[i] == '%') {
       if (i + 2 >= text.size()) return std::nullopt;
