@@ -1,8 +1,13 @@
 #include "native/http/session.hpp"
 
+#include <algorithm>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
 #include <chrono>
+#include <string_view>
+
+#include "native/http/response_head.hpp"
 
 namespace ie::http {
 
@@ -13,6 +18,10 @@ namespace {
 
 // Beast's default of 8 KiB is less than the cookies a browser sends to a big same-origin app.
 constexpr std::uint32_t kHeaderLimit = 64 * 1024;
+// The most one read asks for, as Beast's read algorithms do.
+constexpr std::size_t kReadLimit = 64 * 1024;
+// What Beast writes for response<empty_body>{status::continue_, 11}.
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 std::string address_of(const SessionSocket& socket) {
   beast::error_code error;
@@ -20,22 +29,36 @@ std::string address_of(const SessionSocket& socket) {
   return error ? "unknown" : endpoint.address().to_string();
 }
 
+// Clients such as curl announce larger bodies with "Expect: 100-continue" and wait for the go-ahead
+// (or a refusal, like 413, that saves sending the body at all).
+bool expects_continue(const Request& request) { return beast::iequals(request[bhttp::field::expect], "100-continue"); }
+
+// What is left of `bytes` once the first `sent` of them are written.
+std::array<net::const_buffer, 2> unsent(const std::array<net::const_buffer, 2>& bytes, std::size_t sent) {
+  const std::size_t from_first = std::min(sent, bytes[0].size());
+  return {bytes[0] + from_first, bytes[1] + (sent - from_first)};
+}
+
 }  // namespace
 
 Session::Session(SessionSocket&& socket, EventLoop& loop, Routes& routes, std::size_t max_body_bytes)
-    : stream_(std::move(socket)), loop_(loop), routes_(routes), max_body_bytes_(max_body_bytes) {
-  client_address_ = address_of(stream_.socket());
+    : socket_(std::move(socket)), loop_(loop), routes_(routes), max_body_bytes_(max_body_bytes) {
+  client_address_ = address_of(socket_);
 }
 
 void Session::run() {
-  net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+  net::dispatch(socket_.get_executor(), [self = shared_from_this()] {
     self->loop_.idle().watch(self);
+    // send() writes at once what the socket takes: a client that does not read must not block the loop.
+    beast::error_code error;
+    self->socket_.non_blocking(true, error);
+    if (error) return self->close();
     self->read();
   });
 }
 
 void Session::stop() {
-  net::post(stream_.get_executor(), [self = shared_from_this()] {
+  net::post(socket_.get_executor(), [self = shared_from_this()] {
     self->stopping_ = true;
     if (!self->busy_) self->close();
   });
@@ -44,29 +67,45 @@ void Session::stop() {
 void Session::read() {
   if (stopping_) return close();
   parser_.emplace();
-  // Beast refuses a Content-Length over the limit as soon as the header is read, before the body.
+  // The parser refuses a Content-Length over the limit as soon as the header is read, before the body.
   parser_->body_limit(max_body_bytes_);
   parser_->header_limit(kHeaderLimit);
   wait_for_client();
-  bhttp::async_read_header(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_header, shared_from_this()));
+  parse();
 }
 
-// Clients such as curl announce larger bodies with "Expect: 100-continue" and wait for the go-ahead
-// (or a refusal, like 413, that saves sending the body at all).
-void Session::on_header(beast::error_code error, std::size_t bytes) {
-  if (error) return on_read(error, bytes);
-  if (!beast::iequals(parser_->get()[bhttp::field::expect], "100-continue")) return read_body();
-  bhttp::async_write(stream_, continue_, [self = shared_from_this()](beast::error_code write_error, std::size_t) {
-    if (write_error) return self->close();
-    self->read_body();
+void Session::receive() {
+  const auto space = buffer_.prepare(beast::read_size(buffer_, kReadLimit));
+  socket_.async_read_some(space, [self = shared_from_this()](beast::error_code error, std::size_t bytes) {
+    self->buffer_.commit(bytes);
+    // The end of the stream ends a request as fatally as any error: a request's length is known
+    // from its header, never from the end of the stream.
+    if (error) return self->close();
+    self->parse();
   });
 }
 
-void Session::read_body() {
-  bhttp::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, shared_from_this()));
+// Feeds the parser what the buffer holds (a request the client pipelined may already be there) and
+// receives more while it needs it. The parser is not eager: it returns once the header is complete,
+// so that a client that expects it gets its go-ahead before the body is read.
+void Session::parse() {
+  beast::error_code error;
+  while (!parser_->is_done() && buffer_.size() > 0) {
+    const bool had_header = parser_->is_header_done();
+    buffer_.consume(parser_->put(buffer_.data(), error));
+    if (error == bhttp::error::need_more) break;
+    if (error) return on_request(error);
+    if (!had_header && parser_->is_header_done() && expects_continue(parser_->get())) {
+      return send({net::buffer(kContinue), {}}, &Session::parse);
+    }
+  }
+  if (!parser_->is_done()) return receive();
+  on_request({});
 }
 
-void Session::on_read(beast::error_code error, std::size_t) {
+// A Content-Length over the limit stops the parser with only the header read: the routes refuse the
+// request (413) and the connection closes, as the unread body would be taken for the next request.
+void Session::on_request(beast::error_code error) {
   if (error == bhttp::error::body_limit) return answer(Incoming{parser_->release(), client_address_, true});
   if (error) return close();
   answer(Incoming{parser_->release(), client_address_, false});
@@ -78,7 +117,7 @@ void Session::answer(Incoming incoming) {
   incoming_ = std::move(incoming);
   // Tracked: a pending answer keeps the io_context running. The session and the work are moved
   // into the inbox, so the store's thread holds neither once the answer is delivered.
-  auto tracked = net::prefer(stream_.get_executor(), net::execution::outstanding_work.tracked);
+  auto tracked = net::prefer(socket_.get_executor(), net::execution::outstanding_work.tracked);
   routes_.handle(incoming_, [self = shared_from_this(), tracked](MakeResponse make) mutable {
     if (tracked.running_in_this_thread()) return self->write(make());  // answered at once
     EventLoop& loop = self->loop_;
@@ -90,14 +129,32 @@ void Session::write(Response response) {
   response_ = std::move(response);
   const bool keep_alive = response_.keep_alive() && !stopping_;
   response_.keep_alive(keep_alive);
-  wait_for_client();
-  bhttp::async_write(stream_, response_, beast::bind_front_handler(&Session::on_write, shared_from_this(), keep_alive));
+  write_head(response_, head_);
+  send({net::buffer(head_), net::buffer(response_.body())}, keep_alive ? &Session::read_next : &Session::close);
 }
 
-void Session::on_write(bool keep_alive, beast::error_code error, std::size_t) {
+// Writes `bytes`, then goes on with `next`. One non-blocking attempt first: a small answer fits in
+// the socket's send buffer, and the session goes on without a round trip through the io_context.
+// What the socket does not take is written when it can.
+void Session::send(const Bytes& bytes, Next next) {
+  beast::error_code error;
+  const std::size_t sent = socket_.write_some(bytes, error);
+  if (error && error != net::error::would_block) return close();
+  if (sent == net::buffer_size(bytes)) return (this->*next)();
+  wait_for_client();  // to take the rest
+  net::async_write(socket_, unsent(bytes, sent), [self = shared_from_this(), next](beast::error_code write_error, std::size_t) {
+    if (write_error) return self->close();
+    ((*self).*next)();
+  });
+}
+
+// The answer is written and the client keeps the connection.
+void Session::read_next() {
   busy_ = false;
-  if (error || !keep_alive || stopping_) return close();
-  read();
+  if (buffer_.size() == 0) return read();
+  // A request the client pipelined is already here: parse it on a fresh stack, as answering it at
+  // once would nest one call chain per request for a long pipeline.
+  net::post(socket_.get_executor(), [self = shared_from_this()] { self->read(); });
 }
 
 // An idle keep-alive connection, a client that stalls mid-request, or one that does not read its
@@ -106,8 +163,8 @@ void Session::wait_for_client() { deadline_ = std::chrono::steady_clock::now() +
 
 void Session::close() {
   beast::error_code ignored;
-  stream_.socket().shutdown(net::ip::tcp::socket::shutdown_both, ignored);
-  stream_.socket().close(ignored);
+  socket_.shutdown(net::ip::tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
 }
 
 }  // namespace ie::http
