@@ -25,7 +25,7 @@ struct DataAttributes {
   std::optional<std::string> label;
   std::optional<std::string> property;
   std::optional<std::string> value;
-  std::map<std::string, Scalar> additional;  // data-event-additional, already parsed
+  Fields additional;  // data-event-additional, already parsed
 };
 
 struct DataAttributeError {

@@ -2,18 +2,18 @@
 // An event as a caller hands it in (EventInput, anything goes) and as it is after validation
 // (Event, every field of the right type and declared).
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
 
+#include "core/fields.hpp"
 #include "core/scalar.hpp"
 
 namespace ie {
 
 struct EventInput {
   std::string name;
-  std::map<std::string, Scalar> identifiers;  // user, project, namespace (null means absent)
-  std::map<std::string, Scalar> properties;   // label, property, value and custom properties
+  Fields identifiers;  // user, project, namespace (null means absent)
+  Fields properties;   // label, property, value and custom properties
 };
 
 struct Event {
@@ -21,7 +21,7 @@ struct Event {
   std::optional<std::int64_t> user;
   std::optional<std::int64_t> project;
   std::optional<std::int64_t> namespace_id;
-  std::map<std::string, Scalar> properties;
+  Fields properties;
 
   const Scalar* property(const std::string& key) const;
   std::optional<std::int64_t> identifier(const std::string& kind) const;  // "user", "project", "namespace"

@@ -82,7 +82,7 @@ ValidationResult validate_event(const Definitions& definitions, EventInput input
   // Moved, not copied: every tracked event passes here.
   event.name = std::move(input.name);
   event.properties = std::move(input.properties);
-  std::erase_if(event.properties, [](const auto& property) { return std::holds_alternative<std::nullptr_t>(property.second); });
+  erase_if(event.properties, [](const auto& property) { return std::holds_alternative<std::nullptr_t>(property.second); });
   return event;
 }
 

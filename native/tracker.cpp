@@ -14,8 +14,8 @@ void log_to_stderr(const std::string& line) { std::cerr << "internal-events: " <
 
 std::atomic<std::uint64_t> next_tracker_id{1};
 
-std::map<std::string, Scalar> identifier_fields(const Identifiers& identifiers) {
-  std::map<std::string, Scalar> fields;
+Fields identifier_fields(const Identifiers& identifiers) {
+  Fields fields;
   if (identifiers.user) fields["user"] = *identifiers.user;
   if (identifiers.project) fields["project"] = *identifiers.project;
   if (identifiers.namespace_id) fields["namespace"] = *identifiers.namespace_id;
@@ -56,7 +56,7 @@ EventWrites Tracker::writes_for(const Event& event, std::string event_id, DayKey
 bool Tracker::track_event(const std::string& event_name, const Identifiers& identifiers,
                           const std::map<std::string, Scalar>& additional_properties, bool /*send_snowplow_event*/) {
   try {
-    const BatchOutcome outcome = track_events({TrackRequest{{event_name, identifier_fields(identifiers), additional_properties}, ""}});
+    const BatchOutcome outcome = track_events({TrackRequest{{event_name, identifier_fields(identifiers), Fields(additional_properties)}, ""}});
     if (!outcome.rejected.empty() && options_.mode == ValidationMode::strict) throw_event_error(outcome.rejected.front().second);
     return outcome.accepted == 1;
   } catch (const StoreUnavailable& error) {

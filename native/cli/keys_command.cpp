@@ -34,7 +34,7 @@ int run_keys(const CommandArgs& args) {
   // Key names do not depend on identifier values, only on their presence.
   const EventInput input{arguments.positionals()[0],
                          {{"user", std::int64_t{1}}, {"project", std::int64_t{1}}, {"namespace", std::int64_t{1}}},
-                         property_options(arguments)};
+                         Fields(property_options(arguments))};
   const auto event = accept_event(definitions, input, ValidationMode::strict, nullptr);
   const CounterRules rules(definitions);
   std::set<std::string> keys;

@@ -47,8 +47,8 @@ std::string event_id(std::string_view name, const JsonValue& event) {
 
 // Of repeated keys the last value counts, and of several wrong values the first in key order is
 // named: what answers said when nlohmann's std::map held the properties.
-std::map<std::string, Scalar> properties(std::string_view name, const JsonValue& event) {
-  std::map<std::string, Scalar> result;
+Fields properties(std::string_view name, const JsonValue& event) {
+  Fields result;
   const JsonValue* found = event.find("additional_properties");
   if (!found || found->is_null()) return result;
   if (!found->is_object()) {
@@ -57,7 +57,7 @@ std::map<std::string, Scalar> properties(std::string_view name, const JsonValue&
   std::map<std::string_view, const JsonValue*> wrong;  // by key, while its last value is not a scalar
   for (const JsonValue& value : found->items()) {
     if (auto scalar = scalar_from(value)) {
-      result.insert_or_assign(std::string(value.key()), std::move(*scalar));
+      result.insert_or_assign(value.key(), std::move(*scalar));
       if (!wrong.empty()) wrong.erase(value.key());
     } else {
       wrong.insert_or_assign(value.key(), &value);
@@ -67,13 +67,13 @@ std::map<std::string, Scalar> properties(std::string_view name, const JsonValue&
   return result;
 }
 
-void body_identifier(std::map<std::string, Scalar>& identifiers, std::string_view name, const JsonValue& event, std::string_view field,
+void body_identifier(Fields& identifiers, std::string_view name, const JsonValue& event, std::string_view field,
                      const char* kind) {
   if (const JsonValue* found = event.find(field)) identifiers[kind] = scalar_field(name, field, *found);
 }
 
-std::map<std::string, Scalar> identifiers(std::string_view name, const JsonValue& event, const IdentityRule& rule) {
-  std::map<std::string, Scalar> result;
+Fields identifiers(std::string_view name, const JsonValue& event, const IdentityRule& rule) {
+  Fields result;
   if (rule.trust_body_user) body_identifier(result, name, event, "user_id", "user");
   body_identifier(result, name, event, "project_id", "project");
   body_identifier(result, name, event, "namespace_id", "namespace");

@@ -34,8 +34,8 @@ Scalar scalar_of(const json& value) {
   return nullptr;
 }
 
-std::map<std::string, Scalar> scalars_of(const json& object) {
-  std::map<std::string, Scalar> scalars;
+Fields scalars_of(const json& object) {
+  Fields scalars;
   for (const auto& [key, value] : object.items()) scalars[key] = scalar_of(value);
   return scalars;
 }

@@ -51,8 +51,8 @@ struct TempFolder {
 struct Tracked {
   Date day;
   std::string event;
-  std::map<std::string, Scalar> identifiers;
-  std::map<std::string, Scalar> properties;
+  Fields identifiers;
+  Fields properties;
   std::string event_id;
 };
 
