@@ -272,3 +272,20 @@ TEST_CASE("a batch of events reads into the values the receiver uses") {
   CHECK(events[49].find("additional_properties")->find("value")->number() == 1.5);
   CHECK(events[0].find("event")->string() == "i_code_review_user_apply_suggestion");
 }
+
+// Plain bytes are scanned eight at a time: a byte that ends or breaks the run must be seen at every
+// place in such a window, and after runs of every length.
+TEST_CASE("a quote, backslash, control or non-ASCII byte is seen wherever it falls in a run") {
+  JsonReader reader;
+  for (std::size_t run = 0; run <= 24; ++run) {
+    const std::string plain(run, 'a');
+    CAPTURE(run);
+    CHECK(reader.read("\"" + plain + "\"").string() == plain);
+    CHECK(reader.read("\"" + plain + "\\n" + plain + "\"").string() == plain + "\n" + plain);
+    CHECK(reader.read("\"" + plain + "\xc3\xa9" + plain + "\"").string() == plain + "\xc3\xa9" + plain);
+    CHECK(reader.read("\"" + plain + "\x7f~ \"").string() == plain + "\x7f~ ");  // the edges of plain ASCII
+    CHECK(problem_of("\"" + plain + "\x01" + plain + "\"").byte == run + 2);
+    CHECK(problem_of("\"" + plain + "\xff" + plain + "\"").byte == run + 2);
+    CHECK(problem_of("\"" + plain).byte == run + 2);  // unterminated: the end, one past the last byte
+  }
+}
