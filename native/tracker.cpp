@@ -94,8 +94,8 @@ void Tracker::track_events_async(std::vector<TrackRequest> requests, TrackDone d
                      });
 }
 
-// The keys of today, kept by each thread from one call to the next: building them was a fifth of
-// tracking a single event.
+// The keys of today, kept by each thread from one call to the next: a single-event request built
+// its three keys from scratch every time.
 DayKeys& Tracker::day_keys(std::int64_t now_ms) const {
   struct Kept {
     std::uint64_t tracker_id = 0;
