@@ -9,7 +9,6 @@
 //
 // Attribute values are text; data-event-additional is JSON, which the browser parses (core links
 // no JSON parser) and hands over as plain values.
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
