@@ -38,7 +38,8 @@ Tracker::Tracker(Definitions definitions, CounterStore& store, TrackerOptions op
 EventInput Tracker::with_default_namespace(EventInput input) const {
   if (!options_.namespace_of_project) return input;
   const auto project = input.identifiers.find("project");
-  const bool has_namespace = input.identifiers.count("namespace") && !std::holds_alternative<std::nullptr_t>(input.identifiers["namespace"]);
+  const auto given = input.identifiers.find("namespace");
+  const bool has_namespace = given != input.identifiers.end() && !std::holds_alternative<std::nullptr_t>(given->second);
   if (!has_namespace && project != input.identifiers.end()) {
     if (const auto* id = std::get_if<std::int64_t>(&project->second)) {
       if (auto namespace_id = options_.namespace_of_project(*id)) input.identifiers["namespace"] = *namespace_id;
