@@ -119,9 +119,10 @@ SqliteStore::~SqliteStore() = default;
 // Callers never wait here, so a commit takes whatever every caller has queued meanwhile.
 void SqliteStore::apply_async(std::vector<EventWrites> events, std::int64_t now_ms, ApplyDone done) {
   if (events.empty()) return done(nullptr, {});
+  sqlite::RequestIds ids(events);  // here, not on the writer's thread: see request_ids.hpp
   {
     const std::lock_guard lock(impl_->mutex);
-    impl_->queue.push_back(Request{std::move(events), now_ms, std::move(done)});
+    impl_->queue.push_back(Request{std::move(events), now_ms, std::move(done), std::move(ids)});
   }
   impl_->wake.notify_one();
 }

@@ -149,24 +149,27 @@ void Writer::forget_if_written_elsewhere() {
   data_version_seen_ = version;
 }
 
+// The log gets the request's new ids. Usually none is a duplicate and the prepared bytes go as
+// they are; from the first duplicate on, the new ones are copied one by one.
 ApplyResult Writer::apply(const Request& request) {
   ApplyResult result;
   const std::int64_t ids_expire_at_ms = request.now_ms + kEventIdWindowMs;
-  const std::vector<EventIdSet::Fingerprint> fingerprints = prefetched_ids(request);
-  std::string logged_ids;
+  prefetch_ids(request);
+  std::string logged_after_duplicates;
   for (std::size_t index = 0; index < request.events.size(); ++index) {
     const EventWrites& event = request.events[index];
     if (!event.event_id.empty()) {
-      if (!ids_.remember(fingerprints[index], request.now_ms, ids_expire_at_ms)) {
-        ++result.duplicates;
+      if (!ids_.remember(request.ids.fingerprint(index), request.now_ms, ids_expire_at_ms)) {
+        if (result.duplicates++ == 0) logged_after_duplicates = request.ids.all_logged().substr(0, request.ids.logged_start(index));
         continue;
       }
-      append_event_id(logged_ids, event.event_id);
+      if (result.duplicates) logged_after_duplicates += request.ids.logged(index);
     }
     for (const auto& write : event.writes) redis_write(counter_for_write(write.key, request.now_ms), write, request.now_ms);
     ++result.applied;
   }
-  if (!logged_ids.empty()) last_logged_row_ = log_ids(logged_ids, ids_expire_at_ms);
+  const std::string_view logged = result.duplicates ? logged_after_duplicates : request.ids.all_logged();
+  if (!logged.empty()) last_logged_row_ = log_ids(logged, ids_expire_at_ms);
   return result;
 }
 
@@ -206,17 +209,11 @@ HyperLogLog Writer::hll_from_row(const std::string& key, std::string_view bytes)
   }
 }
 
-// The fingerprints of the request's ids (one per event; unused for those without), their slots
-// already on their way into the cache.
-std::vector<EventIdSet::Fingerprint> Writer::prefetched_ids(const Request& request) {
-  std::vector<EventIdSet::Fingerprint> fingerprints(request.events.size());
+// The slots of the request's ids on their way into the cache before they are looked up.
+void Writer::prefetch_ids(const Request& request) {
   for (std::size_t index = 0; index < request.events.size(); ++index) {
-    const std::string& id = request.events[index].event_id;
-    if (id.empty()) continue;
-    fingerprints[index] = EventIdSet::fingerprint_of(id);
-    known_ids().prefetch(fingerprints[index]);
+    if (!request.events[index].event_id.empty()) known_ids().prefetch(request.ids.fingerprint(index));
   }
-  return fingerprints;
 }
 
 // The log's ids, read the first time an event brings one: `metrics`, `export`, `track` and

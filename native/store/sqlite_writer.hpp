@@ -12,6 +12,7 @@
 #include "native/store/counter_cache.hpp"
 #include "native/store/counter_store.hpp"
 #include "native/store/event_id_set.hpp"
+#include "native/store/request_ids.hpp"
 #include "native/store/sqlite_handles.hpp"
 
 namespace ie::sqlite {
@@ -21,6 +22,7 @@ struct Request {
   std::vector<EventWrites> events;
   std::int64_t now_ms;
   ApplyDone done;
+  RequestIds ids;  // of `events`
 };
 
 class Writer {
@@ -41,7 +43,7 @@ class Writer {
   std::int64_t log_ids(std::string_view blob, std::int64_t expires_at_ms);  // the row written
   void forget_if_written_elsewhere();
   ApplyResult apply(const Request& request);
-  std::vector<EventIdSet::Fingerprint> prefetched_ids(const Request& request);
+  void prefetch_ids(const Request& request);
   EventIdSet& known_ids();
   Counter& counter_for_write(CounterKey key, std::int64_t now_ms);
   Counter load(const std::string& key);

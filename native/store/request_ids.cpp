@@ -1,0 +1,24 @@
+#include "native/store/request_ids.hpp"
+
+#include "native/store/event_id_log.hpp"
+
+namespace ie::sqlite {
+
+RequestIds::RequestIds(const std::vector<EventWrites>& events) : fingerprints_(events.size()) {
+  logged_ends_.reserve(events.size());
+  for (std::size_t index = 0; index < events.size(); ++index) {
+    const std::string& id = events[index].event_id;
+    if (!id.empty()) {
+      fingerprints_[index] = EventIdSet::fingerprint_of(id);
+      append_event_id(logged_, id);
+    }
+    logged_ends_.push_back(logged_.size());
+  }
+}
+
+std::string_view RequestIds::logged(std::size_t event) const {
+  const std::size_t start = logged_start(event);
+  return std::string_view(logged_).substr(start, logged_ends_[event] - start);
+}
+
+}  // namespace ie::sqlite
