@@ -104,7 +104,8 @@ run_wrk() {
 
 # One EVALSHA of a 50-event batch exactly as the receiver sends it, caught with MONITOR during a
 # short warm-up, as redis-benchmark arguments (NUL-separated) in $dir/script_call: each event id
-# key becomes {event_ids}___rand_int__, so that every replayed event is fresh, as the receiver's are.
+# key ends in __rand_int__ instead of its last 12 characters, so that every replayed event is fresh,
+# as the receiver's are, and its key as long as theirs (hashing and storing a key costs by length).
 capture_script_call() {
   wrk -t1 -c1 -d1s -s bench/ingest/batch.lua "$receiver_url/api/v4/usage_data/track_events" > /dev/null &
   local warm_up=$!
@@ -118,7 +119,7 @@ line = open(sys.argv[1], 'rb').read().decode('latin-1').split('] ', 1)[1]
 for quoted in re.findall(r'"(?:[^"\\]|\\.)*"', line):
     argument = ast.literal_eval('b' + quoted)
     if argument.startswith(b'{event_ids}_'):
-        argument = b'{event_ids}___rand_int__'
+        argument = argument[:max(len(b'{event_ids}_'), len(argument) - 12)] + b'__rand_int__'
     sys.stdout.buffer.write(argument + b'\0')
 PY
 }
