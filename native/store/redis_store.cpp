@@ -129,11 +129,38 @@ class Command {
   }
   std::string_view name() const { return {argv_[0], lengths_[0]}; }
 
-  int argc() const { return static_cast<int>(argv_.size()); }
-  const char** argv() { return argv_.data(); }
-  const std::size_t* lengths() const { return lengths_.data(); }
+  // The command in RESP, as Redis reads it. Written here rather than by hiredis's
+  // redisFormatCommandArgv, whose printf-style sdscatfmt per argument and repeated buffer growth
+  // were a tenth of the receiver's CPU with the Redis store (a batch's call has ~270 arguments).
+  std::string resp() const {
+    std::size_t size = header_size(argv_.size());
+    for (const std::size_t length : lengths_) size += header_size(length) + length + 2;
+    std::string out;
+    out.reserve(size);
+    append_header(out, '*', argv_.size());
+    for (std::size_t i = 0; i < argv_.size(); ++i) {
+      append_header(out, '$', lengths_[i]);
+      out.append(argv_[i], lengths_[i]);
+      out += "\r\n";
+    }
+    return out;
+  }
 
  private:
+  // "*3\r\n" or "$5\r\n": a marker, a count, CRLF.
+  static std::size_t header_size(std::size_t count) {
+    std::size_t digits = 1;
+    for (; count >= 10; count /= 10) ++digits;
+    return 1 + digits + 2;
+  }
+  static void append_header(std::string& out, char marker, std::size_t count) {
+    std::array<char, 24> digits{};
+    const auto end = std::to_chars(digits.data(), digits.data() + digits.size(), count).ptr;
+    out += marker;
+    out.append(digits.data(), end);
+    out += "\r\n";
+  }
+
   std::vector<const char*> argv_;
   std::vector<std::size_t> lengths_;
   std::deque<std::string> owned_;
@@ -162,7 +189,8 @@ class Connection {
   }
 
   void append(Command& command) {
-    if (redisAppendCommandArgv(context_.get(), command.argc(), command.argv(), command.lengths()) != REDIS_OK) {
+    const std::string resp = command.resp();
+    if (redisAppendFormattedCommand(context_.get(), resp.data(), resp.size()) != REDIS_OK) {
       io_failure("cannot send");
     }
   }
