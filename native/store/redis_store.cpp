@@ -195,6 +195,14 @@ class Connection {
     }
   }
 
+  // Writes what append() buffered; reply() would, but only once every call is made.
+  void flush() {
+    int done = 0;
+    while (!done) {
+      if (redisBufferWrite(context_.get(), &done) != REDIS_OK) io_failure("cannot send");
+    }
+  }
+
   Reply reply() {
     void* raw = nullptr;
     if (redisGetReply(context_.get(), &raw) != REDIS_OK || !raw) io_failure("no reply");
@@ -397,9 +405,8 @@ struct Pending {
   ApplyDone done;
 };
 
-// How one script call ended; `answered` is false while its reply has not arrived.
+// How one script call ended.
 struct Outcome {
-  bool answered = false;
   std::exception_ptr error;
   ApplyResult result;
 };
@@ -440,43 +447,51 @@ struct RedisStore::Impl {
     }
   }
 
+  // Each call is answered as soon as its reply arrives, not after the pipeline's last: its
+  // request can then come back with the next batch while Redis still runs the others.
   void send(std::vector<Pending>& batch) {
+    std::vector<bool> answered(batch.size());
+    const auto answer = [&](std::size_t i, const Outcome& outcome) {
+      answered[i] = true;
+      batch[i].done(outcome.error, outcome.result);
+    };
+    try {
+      pool.with_connection([&](Connection& connection) { run_pipelined(connection, batch, answer); });
+    } catch (...) {
+      // The connection failed: the calls still without a reply fail with it.
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        if (!answered[i]) answer(i, {std::current_exception(), {}});
+      }
+    }
+  }
+
+  // Every call goes out before any reply is read, each as soon as it is formatted, so that Redis
+  // starts on the first while the rest are made. Each stays its own script run, as atomic as
+  // when sent alone. A server that does not know the script (a restart, SCRIPT FLUSH) answers
+  // NOSCRIPT; those calls run again as EVAL, which also caches it there again.
+  template <typename Answer>
+  void run_pipelined(Connection& connection, const std::vector<Pending>& batch, const Answer& answer) {
+    const std::string sha = script_sha(connection);  // the calls only view it
     std::vector<Command> calls;
     // No growth: it would copy the Commands (a deque's move may throw), and a copy's views still
     // point into the strings of the original.
     calls.reserve(batch.size());
-    for (const Pending& pending : batch) calls.push_back(script_call(pending.events));
-    std::vector<Outcome> outcomes(batch.size());
-    try {
-      pool.with_connection([&](Connection& connection) { run_pipelined(connection, calls, outcomes); });
-    } catch (...) {
-      // The connection failed: the calls still without a reply fail with it.
-      for (Outcome& outcome : outcomes) {
-        if (!outcome.answered) outcome.error = std::current_exception();
-      }
-    }
-    for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(outcomes[i].error, outcomes[i].result);
-  }
-
-  // Every call goes out before any reply is read. Each stays its own script run, as atomic as
-  // when sent alone. A server that does not know the script (a restart, SCRIPT FLUSH) answers
-  // NOSCRIPT; those calls run again as EVAL, which also caches it there again.
-  void run_pipelined(Connection& connection, std::vector<Command>& calls, std::vector<Outcome>& outcomes) {
-    const std::string sha = script_sha(connection);  // the calls only view it
-    for (Command& call : calls) {
+    for (const Pending& pending : batch) {
+      Command& call = calls.emplace_back(script_call(pending.events));
       call.replace(1, sha);
       connection.append(call);
+      connection.flush();
     }
     std::vector<std::size_t> unknown_script;
     for (std::size_t i = 0; i < calls.size(); ++i) {
       const Reply reply = connection.reply();
       if (reply->type == REDIS_REPLY_ERROR && text_of(*reply).starts_with("NOSCRIPT")) unknown_script.push_back(i);
-      else outcomes[i] = outcome_of(connection, reply, calls[i]);
+      else answer(i, outcome_of(connection, reply, calls[i]));
     }
     for (const std::size_t i : unknown_script) {
       calls[i].replace(0, "EVAL");
       calls[i].replace(1, kApplyScript);
-      outcomes[i] = outcome_of(connection, connection.run(calls[i]), calls[i]);
+      answer(i, outcome_of(connection, connection.run(calls[i]), calls[i]));
     }
   }
 
@@ -484,9 +499,9 @@ struct RedisStore::Impl {
     try {
       connection.expect_no_error(reply, call);
       if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2) throw std::runtime_error(address.url() + ": unexpected script reply");
-      return {true, nullptr, {static_cast<std::size_t>(reply->element[0]->integer), static_cast<std::size_t>(reply->element[1]->integer)}};
+      return {nullptr, {static_cast<std::size_t>(reply->element[0]->integer), static_cast<std::size_t>(reply->element[1]->integer)}};
     } catch (...) {
-      return {true, std::current_exception(), {}};
+      return {std::current_exception(), {}};
     }
   }
 
