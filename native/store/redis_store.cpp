@@ -8,7 +8,6 @@
 #include <charconv>
 #include <condition_variable>
 #include <csignal>
-#include <deque>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -112,58 +111,56 @@ using Reply = std::unique_ptr<redisReply, FreeReply>;
 
 std::string_view text_of(const redisReply& reply) { return {reply.str, reply.len}; }
 
-// One command's arguments, binary-safe. Arguments made here are kept in owned_ (a deque never
-// moves what it holds); the others are views of the caller's strings.
+// A command in RESP, as Redis reads it, written as its arguments are added, so each is copied
+// once. Written here rather than by hiredis's redisFormatCommandArgv, whose printf-style sdscatfmt
+// per argument and repeated buffer growth were a tenth of the receiver's CPU with the Redis store
+// (a batch's call has ~270 arguments).
 class Command {
  public:
-  void add(std::string_view argument) {
-    argv_.push_back(argument.data());
-    lengths_.push_back(argument.size());
+  Command() = default;
+  Command(std::initializer_list<std::string_view> arguments) {
+    for (const std::string_view argument : arguments) add(argument);
   }
-  void add_owned(std::string argument) { add(keep(std::move(argument))); }
-  // Keeps a string made here for the command's lifetime, for arguments that repeat it.
-  std::string_view keep(std::string text) { return owned_.emplace_back(std::move(text)); }
-  void replace(std::size_t index, std::string_view argument) {
-    argv_[index] = argument.data();
-    lengths_[index] = argument.size();
-  }
-  std::string_view name() const { return {argv_[0], lengths_[0]}; }
 
-  // The command in RESP, as Redis reads it. Written here rather than by hiredis's
-  // redisFormatCommandArgv, whose printf-style sdscatfmt per argument and repeated buffer growth
-  // were a tenth of the receiver's CPU with the Redis store (a batch's call has ~270 arguments).
-  std::string resp() const {
-    std::size_t size = header_size(argv_.size());
-    for (const std::size_t length : lengths_) size += header_size(length) + length + 2;
+  Command& add(std::string_view argument) { return add_joined(argument, {}); }
+  Command& add_number(std::size_t number) {
+    std::array<char, 24> digits{};
+    return add({digits.data(), std::to_chars(digits.data(), digits.data() + digits.size(), number).ptr});
+  }
+  // One argument made of two pieces, as a key's prefix and the rest.
+  Command& add_joined(std::string_view first, std::string_view second) {
+    append_header(arguments_, '$', first.size() + second.size());
+    arguments_.append(first).append(second).append("\r\n");
+    ++count_;
+    return *this;
+  }
+
+  // The whole command; `before`: arguments that go ahead of the added ones.
+  std::string resp(std::initializer_list<std::string_view> before = {}) const {
+    std::size_t size = kLongestHeader + arguments_.size();
+    for (const std::string_view argument : before) size += kLongestHeader + argument.size() + 2;
     std::string out;
     out.reserve(size);
-    append_header(out, '*', argv_.size());
-    for (std::size_t i = 0; i < argv_.size(); ++i) {
-      append_header(out, '$', lengths_[i]);
-      out.append(argv_[i], lengths_[i]);
-      out += "\r\n";
+    append_header(out, '*', before.size() + count_);
+    for (const std::string_view argument : before) {
+      append_header(out, '$', argument.size());
+      out.append(argument).append("\r\n");
     }
-    return out;
+    return out.append(arguments_);
   }
 
  private:
+  static constexpr std::size_t kLongestHeader = 24;
   // "*3\r\n" or "$5\r\n": a marker, a count, CRLF.
-  static std::size_t header_size(std::size_t count) {
-    std::size_t digits = 1;
-    for (; count >= 10; count /= 10) ++digits;
-    return 1 + digits + 2;
-  }
   static void append_header(std::string& out, char marker, std::size_t count) {
-    std::array<char, 24> digits{};
+    std::array<char, kLongestHeader - 3> digits{};
     const auto end = std::to_chars(digits.data(), digits.data() + digits.size(), count).ptr;
     out += marker;
-    out.append(digits.data(), end);
-    out += "\r\n";
+    out.append(digits.data(), end).append("\r\n");
   }
 
-  std::vector<const char*> argv_;
-  std::vector<std::size_t> lengths_;
-  std::deque<std::string> owned_;
+  std::string arguments_;
+  std::size_t count_ = 0;
 };
 
 // One hiredis connection. Any I/O failure throws StoreUnavailable and leaves it broken: the pool
@@ -176,20 +173,16 @@ class Connection {
     redisSetTimeout(context_.get(), kCommandTimeout);
     redisEnableKeepAlive(context_.get());
     if (address.database != 0) {
-      Command select;
-      select.add("SELECT");
-      select.add_owned(std::to_string(address.database));
-      expect_no_error(run(select), select);
+      expect_no_error(run(Command{"SELECT"}.add_number(address.database).resp()), "SELECT");
     }
   }
 
-  Reply run(Command& command) {
-    append(command);
+  Reply run(std::string_view resp) {
+    append(resp);
     return reply();
   }
 
-  void append(Command& command) {
-    const std::string resp = command.resp();
+  void append(std::string_view resp) {
     if (redisAppendFormattedCommand(context_.get(), resp.data(), resp.size()) != REDIS_OK) {
       io_failure("cannot send");
     }
@@ -210,9 +203,9 @@ class Connection {
   }
 
   // An error reply: StoreUnavailable when Redis refused to run the command, else a plain error.
-  const redisReply& expect_no_error(const Reply& reply, const Command& command) const {
+  const redisReply& expect_no_error(const Reply& reply, std::string_view command) const {
     if (reply->type != REDIS_REPLY_ERROR) return *reply;
-    const std::string message = address_.url() + ": " + std::string(command.name()) + ": " + std::string(text_of(*reply));
+    const std::string message = address_.url() + ": " + std::string(command) + ": " + std::string(text_of(*reply));
     if (refused_before_running(text_of(*reply))) throw StoreUnavailable(message);
     throw std::runtime_error(message);
   }
@@ -322,33 +315,24 @@ std::string_view operation_code(CounterOperation operation) {
 
 std::string_view expiry_code(Expiry expiry) { return expiry == Expiry::refresh ? "r" : expiry == Expiry::if_none ? "x" : "n"; }
 
-// The script's arguments for a batch, after two placeholders for EVALSHA/EVAL and the script.
-Command script_call(const std::vector<EventWrites>& events) {
+// The script's arguments for a batch: EVALSHA or EVAL and the script go before them.
+Command script_arguments(const std::vector<EventWrites>& events) {
   const std::vector<KeyWrites> groups = writes_by_key(events);
   const auto has_id = [](const EventWrites& event) { return !event.event_id.empty(); };
   const auto ids = static_cast<std::size_t>(std::count_if(events.begin(), events.end(), has_id));
   Command call;
-  call.add("EVALSHA");
-  call.add("");
-  call.add_owned(std::to_string(ids + groups.size()));
+  call.add_number(ids + groups.size());
   for (const auto& event : events) {
-    if (has_id(event)) call.add_owned(std::string(kEventIdKeyPrefix) + event.event_id);
+    if (has_id(event)) call.add_joined(kEventIdKeyPrefix, event.event_id);
   }
   for (const auto& group : groups) call.add(group.key);
-  call.add_owned(std::to_string(kEventIdWindowMs));
-  call.add_owned(std::to_string(kWeeklyKeyTtlSeconds));
-  call.add_owned(std::to_string(ids));
-  call.add_owned(std::to_string(events.size() - ids));
-  std::vector<std::string_view> id_key_numbers{"0"};  // the text of each id key index, made once
-  for (std::size_t i = 1; i <= ids; ++i) id_key_numbers.push_back(call.keep(std::to_string(i)));
+  call.add_number(kEventIdWindowMs).add_number(kWeeklyKeyTtlSeconds).add_number(ids).add_number(events.size() - ids);
   for (const auto& group : groups) {
-    call.add(operation_code(group.operation));
-    call.add(expiry_code(group.expiry));
-    call.add_owned(std::to_string(group.writes.size()));
-    for (const auto& [id_key, write] : group.writes) call.add(id_key_numbers[id_key]);
+    call.add(operation_code(group.operation)).add(expiry_code(group.expiry)).add_number(group.writes.size());
+    for (const auto& [id_key, write] : group.writes) call.add_number(id_key);
     for (const auto& [id_key, write] : group.writes) {
       if (group.operation == CounterOperation::pfadd) call.add(write->member);
-      if (group.operation == CounterOperation::incrbyfloat) call.add_owned(incrbyfloat_argument(write->amount));
+      if (group.operation == CounterOperation::incrbyfloat) call.add(incrbyfloat_argument(write->amount));
     }
   }
   return call;
@@ -471,33 +455,27 @@ struct RedisStore::Impl {
   // NOSCRIPT; those calls run again as EVAL, which also caches it there again.
   template <typename Answer>
   void run_pipelined(Connection& connection, const std::vector<Pending>& batch, const Answer& answer) {
-    const std::string sha = script_sha(connection);  // the calls only view it
+    const std::string sha = script_sha(connection);
     std::vector<Command> calls;
-    // No growth: it would copy the Commands (a deque's move may throw), and a copy's views still
-    // point into the strings of the original.
     calls.reserve(batch.size());
     for (const Pending& pending : batch) {
-      Command& call = calls.emplace_back(script_call(pending.events));
-      call.replace(1, sha);
-      connection.append(call);
+      connection.append(calls.emplace_back(script_arguments(pending.events)).resp({"EVALSHA", sha}));
       connection.flush();
     }
     std::vector<std::size_t> unknown_script;
     for (std::size_t i = 0; i < calls.size(); ++i) {
       const Reply reply = connection.reply();
       if (reply->type == REDIS_REPLY_ERROR && text_of(*reply).starts_with("NOSCRIPT")) unknown_script.push_back(i);
-      else answer(i, outcome_of(connection, reply, calls[i]));
+      else answer(i, outcome_of(connection, reply, "EVALSHA"));
     }
     for (const std::size_t i : unknown_script) {
-      calls[i].replace(0, "EVAL");
-      calls[i].replace(1, kApplyScript);
-      answer(i, outcome_of(connection, connection.run(calls[i]), calls[i]));
+      answer(i, outcome_of(connection, connection.run(calls[i].resp({"EVAL", kApplyScript})), "EVAL"));
     }
   }
 
-  Outcome outcome_of(const Connection& connection, const Reply& reply, const Command& call) const {
+  Outcome outcome_of(const Connection& connection, const Reply& reply, std::string_view command) const {
     try {
-      connection.expect_no_error(reply, call);
+      connection.expect_no_error(reply, command);
       if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2) throw std::runtime_error(address.url() + ": unexpected script reply");
       return {nullptr, {static_cast<std::size_t>(reply->element[0]->integer), static_cast<std::size_t>(reply->element[1]->integer)}};
     } catch (...) {
@@ -510,12 +488,8 @@ struct RedisStore::Impl {
       const std::lock_guard lock(mutex);
       if (!sha.empty()) return sha;
     }
-    Command load;
-    load.add("SCRIPT");
-    load.add("LOAD");
-    load.add(kApplyScript);
-    const Reply reply = connection.run(load);
-    const std::string loaded(text_of(connection.expect_no_error(reply, load)));
+    const Reply reply = connection.run(Command{"SCRIPT", "LOAD", kApplyScript}.resp());
+    const std::string loaded(text_of(connection.expect_no_error(reply, "SCRIPT LOAD")));
     const std::lock_guard lock(mutex);
     sha = loaded;
     return sha;
@@ -553,23 +527,21 @@ void RedisStore::apply_async(std::vector<EventWrites> events, std::int64_t, Appl
 
 std::uint64_t RedisStore::count_unique(const std::vector<std::string>& keys, std::int64_t) {
   if (keys.empty()) return 0;
-  Command pfcount;
-  pfcount.add("PFCOUNT");
+  Command pfcount{"PFCOUNT"};
   for (const auto& key : keys) pfcount.add(key);
   return impl_->pool.with_connection([&](Connection& connection) {
-    const Reply reply = connection.run(pfcount);
-    return static_cast<std::uint64_t>(connection.expect_no_error(reply, pfcount).integer);
+    const Reply reply = connection.run(pfcount.resp());
+    return static_cast<std::uint64_t>(connection.expect_no_error(reply, "PFCOUNT").integer);
   });
 }
 
 double RedisStore::sum(const std::vector<std::string>& keys, std::int64_t) {
   if (keys.empty()) return 0;
-  Command mget;
-  mget.add("MGET");
+  Command mget{"MGET"};
   for (const auto& key : keys) mget.add(key);
   const Reply reply = impl_->pool.with_connection([&](Connection& connection) {
-    Reply values = connection.run(mget);
-    connection.expect_no_error(values, mget);
+    Reply values = connection.run(mget.resp());
+    connection.expect_no_error(values, "MGET");
     return values;
   });
   double total = 0;
@@ -588,13 +560,8 @@ std::vector<StoredKey> RedisStore::dump(std::int64_t now_ms) {
     std::vector<StoredKey> stored;
     std::string cursor = "0";
     do {
-      Command scan;
-      scan.add("SCAN");
-      scan.add(cursor);
-      scan.add("COUNT");
-      scan.add("1000");
-      const Reply page = connection.run(scan);
-      connection.expect_no_error(page, scan);
+      const Reply page = connection.run(Command{"SCAN", cursor, "COUNT", "1000"}.resp());
+      connection.expect_no_error(page, "SCAN");
       cursor = std::string(text_of(*page->element[0]));
       std::vector<std::string> keys;
       for (std::size_t i = 0; i < page->element[1]->elements; ++i) {
@@ -602,14 +569,10 @@ std::vector<StoredKey> RedisStore::dump(std::int64_t now_ms) {
         if (ours(key)) keys.emplace_back(key);
       }
       // GET and PTTL of the whole page in one round trip.
-      std::vector<Command> commands(2 * keys.size());
-      for (std::size_t i = 0; i < keys.size(); ++i) {
-        commands[2 * i].add("GET");
-        commands[2 * i].add(keys[i]);
-        commands[2 * i + 1].add("PTTL");
-        commands[2 * i + 1].add(keys[i]);
+      for (const auto& key : keys) {
+        connection.append(Command{"GET", key}.resp());
+        connection.append(Command{"PTTL", key}.resp());
       }
-      for (auto& command : commands) connection.append(command);
       for (const auto& key : keys) {
         const Reply value = connection.reply();
         const Reply ttl = connection.reply();
