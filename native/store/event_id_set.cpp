@@ -47,8 +47,8 @@ bool EventIdSet::remember(const Fingerprint& fingerprint, std::int64_t now_ms, s
   const std::int64_t known = known_expiry(slot, fingerprint);
   if (live(known, now_ms)) return false;
   undo_log_.push_back({fingerprint, known});
-  if (!occupied(slot.expires_at_ms)) ++table_.used;
-  slot = {fingerprint, stored_expiry(expires_at_ms)};
+  if (!occupied(slot.expires_at_ms())) ++table_.used;
+  slot = Slot(fingerprint, stored_expiry(expires_at_ms));
   move_some(kMovedPerId);
   return true;
 }
@@ -57,8 +57,8 @@ bool EventIdSet::remember(const Fingerprint& fingerprint, std::int64_t now_ms, s
 void EventIdSet::undo() {
   for (auto undo = undo_log_.rbegin(); undo != undo_log_.rend(); ++undo) {
     Slot& slot = table_.slot_for(undo->fingerprint);
-    if (!occupied(slot.expires_at_ms)) ++table_.used;
-    slot = {undo->fingerprint, occupied(undo->previous_expires_at_ms) ? undo->previous_expires_at_ms : kTakenBack};
+    if (!occupied(slot.expires_at_ms())) ++table_.used;
+    slot = Slot(undo->fingerprint, occupied(undo->previous_expires_at_ms) ? undo->previous_expires_at_ms : kTakenBack);
   }
   undo_log_.clear();
 }
@@ -67,8 +67,8 @@ void EventIdSet::load(std::string_view id, std::int64_t expires_at_ms) {
   const Fingerprint fingerprint = fingerprint_of(id);
   Slot& slot = claim(fingerprint);
   const std::int64_t known = known_expiry(slot, fingerprint);
-  if (!occupied(slot.expires_at_ms)) ++table_.used;
-  slot = {fingerprint, std::max(known, stored_expiry(expires_at_ms))};
+  if (!occupied(slot.expires_at_ms())) ++table_.used;
+  slot = Slot(fingerprint, std::max(known, stored_expiry(expires_at_ms)));
   move_some(kMovedPerId);
 }
 
@@ -76,7 +76,7 @@ EventIdSet::Slot& EventIdSet::Table::slot_for(const Fingerprint& fingerprint) {
   const std::size_t mask = slots.size() - 1;
   for (std::size_t index = home_of(fingerprint);; index = (index + 1) & mask) {
     Slot& slot = slots[index];
-    if (!occupied(slot.expires_at_ms) || slot.fingerprint == fingerprint) return slot;
+    if (!occupied(slot.expires_at_ms()) || slot.holds(fingerprint)) return slot;
   }
 }
 
@@ -87,9 +87,8 @@ EventIdSet::Slot& EventIdSet::claim(const Fingerprint& fingerprint) {
 
 // The id's expiry: its slot in table_ when it has one there, else the one moving_ still holds.
 std::int64_t EventIdSet::known_expiry(const Slot& slot, const Fingerprint& fingerprint) {
-  if (occupied(slot.expires_at_ms) || moving_.slots.empty()) return slot.expires_at_ms;
-  const Slot& old = moving_.slot_for(fingerprint);
-  return old.fingerprint == fingerprint ? old.expires_at_ms : 0;
+  if (occupied(slot.expires_at_ms()) || moving_.slots.empty()) return slot.expires_at_ms();
+  return moving_.slot_for(fingerprint).expires_at_ms();  // 0 when empty, the only other answer
 }
 
 // table_ becomes the table being moved, into one twice the size of what it holds: by the time
@@ -109,9 +108,9 @@ void EventIdSet::move_some(std::size_t count) {
   const std::size_t end = std::min(moving_.slots.size(), moved_ + count);
   for (; moved_ < end; ++moved_) {
     const Slot& old = moving_.slots[moved_];
-    if (!live(old.expires_at_ms, horizon_ms_)) continue;
-    Slot& slot = table_.slot_for(old.fingerprint);
-    if (occupied(slot.expires_at_ms)) continue;
+    if (!live(old.expires_at_ms(), horizon_ms_)) continue;
+    Slot& slot = table_.slot_for(old.fingerprint());
+    if (occupied(slot.expires_at_ms())) continue;
     slot = old;
     ++table_.used;
   }

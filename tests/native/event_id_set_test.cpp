@@ -29,6 +29,14 @@ TEST_CASE("an id is fresh once, then a duplicate until its expiry, then fresh ag
   CHECK(ids.remember(std::string("a\0b", 3), kNow, kNow + kWindow));
 }
 
+TEST_CASE("an expiry past what a slot holds (2109) is kept until then, not wrapped around") {
+  constexpr std::int64_t kLastHeld = (std::int64_t{1} << 42) - 1;  // ms since 1970: in 2109
+  EventIdSet ids;
+  CHECK(ids.remember("far", kNow, (std::int64_t{1} << 43) + 5));  // its low 42 bits alone: 1970
+  CHECK_FALSE(ids.remember("far", kLastHeld, kLastHeld + kWindow));
+  CHECK(ids.remember("far", kLastHeld + 1, kLastHeld + 1 + kWindow));
+}
+
 TEST_CASE("a million ids through many growths: each fresh once, none lost") {
   EventIdSet ids;
   int fresh = 0;
