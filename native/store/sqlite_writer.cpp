@@ -48,7 +48,13 @@ std::vector<ApplyResult> Writer::commit(const std::vector<Request>& batch) {
   begin_.run();
   try {
     forget_if_written_elsewhere();
-    for (const Request& request : batch) results.push_back(apply(request));
+    // A request's ids are fetched into the cache while the one before is applied: fetched just
+    // before their own lookups, the first of them still waited for memory.
+    if (!batch.empty()) prefetch_ids(batch.front());
+    for (std::size_t index = 0; index < batch.size(); ++index) {
+      if (index + 1 < batch.size()) prefetch_ids(batch[index + 1]);
+      results.push_back(apply(batch[index]));
+    }
     write_dirty();
     commit_.run();
   } catch (...) {
@@ -154,7 +160,6 @@ void Writer::forget_if_written_elsewhere() {
 ApplyResult Writer::apply(const Request& request) {
   ApplyResult result;
   const std::int64_t ids_expire_at_ms = request.now_ms + kEventIdWindowMs;
-  prefetch_ids(request);
   std::string logged_after_duplicates;
   for (std::size_t index = 0; index < request.events.size(); ++index) {
     const EventWrites& event = request.events[index];
