@@ -142,6 +142,10 @@ pfadd_rate() {
 flush_redis() { redis-cli -p "$redis_port" FLUSHALL > /dev/null; }
 
 seconds() { awk -v d="$1" 'BEGIN { n = d + 0; if (d ~ /m$/) n *= 60; if (d ~ /h$/) n *= 3600; print n }'; }
+
+# How many of something measured at RATE per second make a run as long as wrk's: the references
+# are sized from a short first run to last DURATION.
+lasting_duration() { awk -v rate="$1" -v d="$(seconds "$duration")" 'BEGIN { printf "%d", rate * d }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 verdict() { awk -v r="$1" -v t="$2" 'BEGIN { print (r >= t ? "met" : "NOT met") }'; }
 
@@ -161,9 +165,9 @@ row() { rows+=("$(printf '%-6s %-44s %12s %12s %9s %9s %8s' "$@")"); }
 for round in $(seq 1 "$rounds"); do
   echo "round $round of $rounds..." >&2
   read -r nginx_rps nginx_p50 nginx_p99 _ < <(run_wrk "http://127.0.0.1:$nginx_port/")
-  # As long as wrk's runs, sized from a short first run, so that both measure the same stretch of
-  # this machine's time: a fixed run of 2M operations lasted a second or two.
-  redis_pfadd=$(pfadd_rate "$(awk -v rate="$(pfadd_rate 500000)" -v d="$(seconds "$duration")" 'BEGIN { printf "%d", rate * d }')")
+  # As long as wrk's runs, so that both measure the same stretch of this machine's time: a fixed
+  # run of 2M operations lasted a second or two.
+  redis_pfadd=$(pfadd_rate "$(lasting_duration "$(pfadd_rate 500000)")")
   start_receiver "sqlite:$dir/bench-$round.sqlite3"
   read -r single_rps single_p50 single_p99 single_bad < <(run_wrk -s bench/ingest/single.lua "$receiver_url/api/v4/usage_data/track_event")
   read -r batch_rps batch_p50 batch_p99 batch_bad < <(run_wrk -s bench/ingest/batch.lua "$receiver_url/api/v4/usage_data/track_events")
@@ -180,7 +184,7 @@ for round in $(seq 1 "$rounds"); do
   # of calls is sized from a short first replay to last as long as wrk's runs.
   # Each starts from an empty Redis: the millions of event-id keys a run leaves make the next one's
   # dict larger and slower, and the receiver's run would always be the one that came second.
-  replay_calls=$(awk -v rate="$(replay_script_call 2000)" -v d="$(seconds "$duration")" 'BEGIN { printf "%d", rate / 50 * d }')
+  replay_calls=$(lasting_duration "$(( $(replay_script_call 2000) / 50 ))")
   flush_redis
   redis_script_events=$(replay_script_call "$replay_calls")
   flush_redis
