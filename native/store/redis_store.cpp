@@ -124,13 +124,12 @@ class Command {
 
   Command& add(std::string_view argument) { return add_joined(argument, {}); }
   Command& add_number(std::size_t number) {
-    std::array<char, 24> digits{};
-    return add({digits.data(), std::to_chars(digits.data(), digits.data() + digits.size(), number).ptr});
+    Digits digits;
+    return add(decimal(number, digits));
   }
   // One argument made of two pieces, as a key's prefix and the rest.
   Command& add_joined(std::string_view first, std::string_view second) {
-    append_header(arguments_, '$', first.size() + second.size());
-    arguments_.append(first).append(second).append("\r\n");
+    append_bulk(arguments_, first, second);
     ++count_;
     return *this;
   }
@@ -142,21 +141,27 @@ class Command {
     std::string out;
     out.reserve(size);
     append_header(out, '*', before.size() + count_);
-    for (const std::string_view argument : before) {
-      append_header(out, '$', argument.size());
-      out.append(argument).append("\r\n");
-    }
+    for (const std::string_view argument : before) append_bulk(out, argument, {});
     return out.append(arguments_);
   }
 
  private:
-  static constexpr std::size_t kLongestHeader = 24;
+  using Digits = std::array<char, 20>;  // the most a std::size_t needs
+  static constexpr std::size_t kLongestHeader = 1 + std::tuple_size_v<Digits> + 2;
+
+  static std::string_view decimal(std::size_t number, Digits& digits) {
+    return {digits.data(), std::to_chars(digits.data(), digits.data() + digits.size(), number).ptr};
+  }
   // "*3\r\n" or "$5\r\n": a marker, a count, CRLF.
   static void append_header(std::string& out, char marker, std::size_t count) {
-    std::array<char, kLongestHeader - 3> digits{};
-    const auto end = std::to_chars(digits.data(), digits.data() + digits.size(), count).ptr;
+    Digits digits;
     out += marker;
-    out.append(digits.data(), end).append("\r\n");
+    out.append(decimal(count, digits)).append("\r\n");
+  }
+  // A bulk string: its length's header, its bytes (in two pieces), CRLF.
+  static void append_bulk(std::string& out, std::string_view first, std::string_view second) {
+    append_header(out, '$', first.size() + second.size());
+    out.append(first).append(second).append("\r\n");
   }
 
   std::string arguments_;
