@@ -47,6 +47,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void read();
   void receive();
+  std::size_t read_size();
   void parse();
   void on_request(boost::beast::error_code error);
   void answer(Incoming incoming);
