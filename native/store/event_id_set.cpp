@@ -36,8 +36,15 @@ EventIdSet::Fingerprint EventIdSet::fingerprint_of(std::string_view id) {
 }
 
 // The home slot's cache line and the next: where a probe nearly always ends at three quarters full.
+// While the table moves, a new id is also looked for in the table before: unfetched, that lookup
+// was half of remember()'s time, though the table moves only for a sixth of the ids.
 void EventIdSet::prefetch(const Fingerprint& fingerprint) const {
-  const char* home = reinterpret_cast<const char*>(&table_.slots[table_.home_of(fingerprint)]);
+  prefetch_home(table_, fingerprint);
+  if (!moving_.slots.empty()) prefetch_home(moving_, fingerprint);
+}
+
+void EventIdSet::prefetch_home(const Table& table, const Fingerprint& fingerprint) {
+  const char* home = reinterpret_cast<const char*>(&table.slots[table.home_of(fingerprint)]);
   __builtin_prefetch(home);
   __builtin_prefetch(home + 64);
 }

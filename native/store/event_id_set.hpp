@@ -119,6 +119,7 @@ class EventIdSet {
     std::int64_t previous_expires_at_ms;  // 0: it was absent
   };
 
+  static void prefetch_home(const Table& table, const Fingerprint& fingerprint);
   Slot& claim(const Fingerprint& fingerprint);  // its slot in table_, starting a move first if needed
   std::int64_t known_expiry(const Slot& slot, const Fingerprint& fingerprint);  // 0: unknown
   void start_moving();
