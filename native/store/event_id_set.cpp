@@ -1,10 +1,16 @@
 #include "native/store/event_id_set.hpp"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <bit>
+#include <cstdint>
 #include <new>
+#include <system_error>
 
 #include "core/murmur_hash64a.hpp"
+#include "native/thread_name.hpp"
 
 namespace ie::sqlite {
 
@@ -12,6 +18,7 @@ namespace {
 
 constexpr std::size_t kInitialSlots = 1024;
 constexpr std::size_t kMovedPerId = 8;  // slots moved to the new table per id added
+constexpr std::size_t kPreparedFromSlots = std::size_t{1} << 20;  // 16 MB: smaller tables fault in quickly
 constexpr std::uint64_t kHighSeed = 0x9e3779b97f4a7c15ULL;
 constexpr std::uint64_t kLowSeed = 0xc2b2ae3d27d4eb4fULL;
 // An expiry in 1970: taken back, or expired. Unlike an empty slot it keeps probe chains intact.
@@ -29,7 +36,25 @@ EventIdSet::ZeroedSlots::ZeroedSlots(std::size_t count)
   if (!slots_) throw std::bad_alloc();
 }
 
+// MADV_POPULATE_WRITE allocates the pages as a write would, without writing: the writer may store
+// slots in them meanwhile. Where the kernel lacks it (before 5.14), the writer faults them in itself.
+std::thread EventIdSet::ZeroedSlots::fault_in_on_helper() const {
+  const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+  const auto begin = (reinterpret_cast<std::uintptr_t>(slots_.get()) + page - 1) / page * page;
+  const auto end = (reinterpret_cast<std::uintptr_t>(slots_.get()) + size_ * sizeof(Slot)) / page * page;
+  return std::thread([begin, end] {
+    name_this_thread("ie-sqlite-pages");
+#ifdef MADV_POPULATE_WRITE
+    if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_WRITE);
+#endif
+  });
+}
+
 EventIdSet::EventIdSet() { table_.slots = ZeroedSlots(kInitialSlots); }
+
+EventIdSet::~EventIdSet() {
+  if (faulting_in_.joinable()) faulting_in_.join();
+}
 
 EventIdSet::Fingerprint EventIdSet::fingerprint_of(std::string_view id) {
   return {murmur_hash64a(id, kHighSeed), murmur_hash64a(id, kLowSeed)};
@@ -89,7 +114,19 @@ EventIdSet::Slot& EventIdSet::Table::slot_for(const Fingerprint& fingerprint) {
 
 EventIdSet::Slot& EventIdSet::claim(const Fingerprint& fingerprint) {
   if (table_.full()) start_moving();
+  else if (next_slots_.empty() && table_.slots.size() >= kPreparedFromSlots && table_.next_due()) prepare_next_table();
   return table_.slot_for(fingerprint);
+}
+
+// Twice table_'s size, as start_moving() will want it: table_ is then past three quarters full.
+// Without a thread to spare, the writer faults the pages in itself: a slower write, not a failed one.
+void EventIdSet::prepare_next_table() {
+  if (faulting_in_.joinable()) faulting_in_.join();  // the last table's, done long ago
+  next_slots_ = ZeroedSlots(table_.slots.size() * 2);
+  try {
+    faulting_in_ = next_slots_.fault_in_on_helper();
+  } catch (const std::system_error&) {
+  }
 }
 
 // The id's expiry: its slot in table_ when it has one there, else the one moving_ still holds.
@@ -105,7 +142,11 @@ void EventIdSet::start_moving() {
   moving_ = std::move(table_);
   moved_ = 0;
   table_ = Table{};
-  table_.slots = ZeroedSlots(std::bit_ceil(std::max(kInitialSlots, moving_.used * 2)));
+  // The prepared table has this size (table_ is full past three quarters); were it another, it
+  // would just be dropped: the helper's madvise writes nothing.
+  const std::size_t size = std::bit_ceil(std::max(kInitialSlots, moving_.used * 2));
+  table_.slots = next_slots_.size() == size ? std::move(next_slots_) : ZeroedSlots(size);
+  next_slots_ = ZeroedSlots();
 }
 
 // Moves the next `count` slots that are live at the horizon (unless table_ already has the id,
