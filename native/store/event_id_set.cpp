@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <bit>
 #include <cstdint>
 #include <new>
 #include <system_error>
@@ -118,11 +117,10 @@ EventIdSet::Slot& EventIdSet::claim(const Fingerprint& fingerprint) {
   return table_.slot_for(fingerprint);
 }
 
-// Twice table_'s size, as start_moving() will want it: table_ is then past three quarters full.
 // Without a thread to spare, the writer faults the pages in itself: a slower write, not a failed one.
 void EventIdSet::prepare_next_table() {
   if (faulting_in_.joinable()) faulting_in_.join();  // the last table's, done long ago
-  next_slots_ = ZeroedSlots(table_.slots.size() * 2);
+  next_slots_ = ZeroedSlots(table_.next_size());
   try {
     faulting_in_ = next_slots_.fault_in_on_helper();
   } catch (const std::system_error&) {
@@ -135,18 +133,15 @@ std::int64_t EventIdSet::known_expiry(const Slot& slot, const Fingerprint& finge
   return moving_.slot_for(fingerprint).expires_at_ms();  // 0 when empty, the only other answer
 }
 
-// table_ becomes the table being moved, into one twice the size of what it holds: by the time
-// every slot has moved (kMovedPerId a new id), the new table is not yet half full.
+// table_ becomes the table being moved, into one twice the size of what it holds (the prepared
+// one, if any): by the time every slot has moved (kMovedPerId a new id), the new table is not yet
+// half full.
 void EventIdSet::start_moving() {
   move_some(moving_.slots.size());  // a move still under way ends first
   moving_ = std::move(table_);
   moved_ = 0;
   table_ = Table{};
-  // The prepared table has this size (table_ is full past three quarters); were it another, it
-  // would just be dropped: the helper's madvise writes nothing.
-  const std::size_t size = std::bit_ceil(std::max(kInitialSlots, moving_.used * 2));
-  table_.slots = next_slots_.size() == size ? std::move(next_slots_) : ZeroedSlots(size);
-  next_slots_ = ZeroedSlots();
+  table_.slots = next_slots_.empty() ? ZeroedSlots(moving_.next_size()) : std::move(next_slots_);
 }
 
 // Moves the next `count` slots that are live at the horizon (unless table_ already has the id,

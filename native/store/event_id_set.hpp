@@ -29,6 +29,7 @@
 #include <memory>
 #include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace ie::sqlite {
@@ -101,6 +102,13 @@ class EventIdSet {
    public:
     ZeroedSlots() = default;
     explicit ZeroedSlots(std::size_t count);
+    // What is moved from is left empty, size included.
+    ZeroedSlots(ZeroedSlots&& other) noexcept : slots_(std::move(other.slots_)), size_(std::exchange(other.size_, 0)) {}
+    ZeroedSlots& operator=(ZeroedSlots&& other) noexcept {
+      slots_ = std::move(other.slots_);
+      size_ = std::exchange(other.size_, 0);
+      return *this;
+    }
     Slot& operator[](std::size_t index) { return slots_[index]; }
     const Slot& operator[](std::size_t index) const { return slots_[index]; }
     std::size_t size() const { return size_; }
@@ -123,6 +131,8 @@ class EventIdSet {
     Slot& slot_for(const Fingerprint& fingerprint);  // its slot, or the empty one where it belongs
     bool full() const { return (used + 1) * 4 > slots.size() * 3; }  // past three quarters
     bool next_due() const { return (used + 1) * 10 > slots.size() * 7; }  // past 70%: prepare the next
+    // Once full, twice the size: that is twice what it holds, rounded up to a power of two.
+    std::size_t next_size() const { return slots.size() * 2; }
   };
   struct Undo {
     Fingerprint fingerprint;
