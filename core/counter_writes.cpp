@@ -6,9 +6,10 @@ namespace {
 
 // The member a unique rule adds: an identifier in decimal, or a property's value as text.
 std::optional<std::string> unique_member(const CounterRule& rule, const Event& event) {
-  const auto dot = rule.unique.find('.');
-  if (dot != std::string::npos) {
-    const auto id = event.identifier(rule.unique.substr(0, dot));
+  const std::string_view unique = rule.unique;
+  const auto dot = unique.find('.');
+  if (dot != std::string_view::npos) {
+    const auto id = event.identifier(unique.substr(0, dot));
     if (!id) return std::nullopt;
     return std::to_string(*id);
   }

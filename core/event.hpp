@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/fields.hpp"
 #include "core/scalar.hpp"
@@ -24,7 +25,7 @@ struct Event {
   Fields properties;
 
   const Scalar* property(const std::string& key) const;
-  std::optional<std::int64_t> identifier(const std::string& kind) const;  // "user", "project", "namespace"
+  std::optional<std::int64_t> identifier(std::string_view kind) const;  // "user", "project", "namespace"
 };
 
 }  // namespace ie

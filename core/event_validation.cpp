@@ -39,7 +39,7 @@ const Scalar* Event::property(const std::string& key) const {
   return found == properties.end() ? nullptr : &found->second;
 }
 
-std::optional<std::int64_t> Event::identifier(const std::string& kind) const {
+std::optional<std::int64_t> Event::identifier(std::string_view kind) const {
   if (kind == "user") return user;
   if (kind == "project") return project;
   if (kind == "namespace") return namespace_id;

@@ -31,15 +31,42 @@ Scalar scalar_field(std::string_view event, std::string_view field, const JsonVa
   throw not_a_scalar(event, field, value);
 }
 
-std::string_view event_name(const JsonValue& event) {
-  if (!event.is_object()) throw ShapeError{"invalid_event", std::string("an event must be a JSON object, not ") + event.type_name()};
-  const JsonValue* name = event.find("event");
-  if (!name || !name->is_string()) throw ShapeError{"invalid_event", "event must be a string naming the event"};
-  return name->string();
+// The members of an event that the receiver reads, found in one pass over the object (the last of
+// a repeated key counts, as with JsonValue::find): a find for each of them was a tenth of an HTTP
+// thread's time in 50-event batches.
+struct EventMembers {
+  explicit EventMembers(const JsonValue& object) {
+    for (const JsonValue& member : object.items()) {
+      if (const JsonValue** found = slot(member.key())) *found = &member;
+    }
+  }
+
+  const JsonValue* event = nullptr;
+  const JsonValue* eid = nullptr;
+  const JsonValue* user_id = nullptr;
+  const JsonValue* project_id = nullptr;
+  const JsonValue* namespace_id = nullptr;
+  const JsonValue* additional_properties = nullptr;
+
+ private:
+  const JsonValue** slot(std::string_view key) {
+    if (key == "event") return &event;
+    if (key == "eid") return &eid;
+    if (key == "user_id") return &user_id;
+    if (key == "project_id") return &project_id;
+    if (key == "namespace_id") return &namespace_id;
+    if (key == "additional_properties") return &additional_properties;
+    return nullptr;
+  }
+};
+
+std::string_view event_name(const EventMembers& event) {
+  if (!event.event || !event.event->is_string()) throw ShapeError{"invalid_event", "event must be a string naming the event"};
+  return event.event->string();
 }
 
-std::string event_id(std::string_view name, const JsonValue& event) {
-  const JsonValue* eid = event.find("eid");
+std::string event_id(std::string_view name, const EventMembers& event) {
+  const JsonValue* eid = event.eid;
   if (!eid || eid->is_null()) return "";
   if (!eid->is_string()) throw ShapeError{"invalid_event", "event '" + std::string(name) + "': eid must be a string"};
   return std::string(eid->string());
@@ -47,9 +74,9 @@ std::string event_id(std::string_view name, const JsonValue& event) {
 
 // Of repeated keys the last value counts, and of several wrong values the first in key order is
 // named: what answers said when nlohmann's std::map held the properties.
-Fields properties(std::string_view name, const JsonValue& event) {
+Fields properties(std::string_view name, const EventMembers& event) {
   Fields result;
-  const JsonValue* found = event.find("additional_properties");
+  const JsonValue* found = event.additional_properties;
   if (!found || found->is_null()) return result;
   if (!found->is_object()) {
     throw ShapeError{"invalid_property_type", "event '" + std::string(name) + "': additional_properties must be an object"};
@@ -67,16 +94,15 @@ Fields properties(std::string_view name, const JsonValue& event) {
   return result;
 }
 
-void body_identifier(Fields& identifiers, std::string_view name, const JsonValue& event, std::string_view field,
-                     const char* kind) {
-  if (const JsonValue* found = event.find(field)) identifiers[kind] = scalar_field(name, field, *found);
+void body_identifier(Fields& identifiers, std::string_view name, const JsonValue* found, std::string_view field, const char* kind) {
+  if (found) identifiers[kind] = scalar_field(name, field, *found);
 }
 
-Fields identifiers(std::string_view name, const JsonValue& event, const IdentityRule& rule) {
+Fields identifiers(std::string_view name, const EventMembers& event, const IdentityRule& rule) {
   Fields result;
-  if (rule.trust_body_user) body_identifier(result, name, event, "user_id", "user");
-  body_identifier(result, name, event, "project_id", "project");
-  body_identifier(result, name, event, "namespace_id", "namespace");
+  if (rule.trust_body_user) body_identifier(result, name, event.user_id, "user_id", "user");
+  body_identifier(result, name, event.project_id, "project_id", "project");
+  body_identifier(result, name, event.namespace_id, "namespace_id", "namespace");
   if (rule.claims) {
     result["user"] = rule.claims->user_id;
     if (rule.claims->project_id) result["project"] = *rule.claims->project_id;
@@ -91,8 +117,11 @@ EventProblem problem_from(const EventError& error) { return EventProblem{event_e
 
 std::variant<TrackRequest, EventProblem> track_request_from(const JsonValue& event, const IdentityRule& rule) {
   try {
-    const std::string_view name = event_name(event);
-    return TrackRequest{EventInput{std::string(name), identifiers(name, event, rule), properties(name, event)}, event_id(name, event)};
+    if (!event.is_object()) throw ShapeError{"invalid_event", std::string("an event must be a JSON object, not ") + event.type_name()};
+    const EventMembers members(event);
+    const std::string_view name = event_name(members);
+    return TrackRequest{EventInput{std::string(name), identifiers(name, members, rule), properties(name, members)},
+                        event_id(name, members)};
   } catch (const ShapeError& error) {
     return EventProblem{error.reason, error.message};
   }

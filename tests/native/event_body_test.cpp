@@ -47,6 +47,10 @@ TEST_CASE("integers beyond int64 become doubles, as they did") {
 
 TEST_CASE("of repeated keys the last counts, as in nlohmann's std::map") {
   CHECK(tracked(R"({"event": "first", "event": "last"})").input.name == "last");
+  const TrackRequest repeated = tracked(R"({"event": "e", "user_id": [1], "eid": 5, "user_id": 3, "eid": "b", "project_id": 4})");
+  CHECK(repeated.input.identifiers.at("user") == Scalar{std::int64_t{3}});
+  CHECK(repeated.input.identifiers.at("project") == Scalar{std::int64_t{4}});
+  CHECK(repeated.event_id == "b");
   CHECK(tracked(R"({"event": "e", "additional_properties": {"label": {}, "label": "x"}})").input.properties.at("label") ==
         Scalar{std::string("x")});
   CHECK(problem(R"({"event": "e", "additional_properties": {"label": "x", "label": {}}})") ==
