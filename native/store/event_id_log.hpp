@@ -1,6 +1,6 @@
 #pragma once
-// How the SQLite store writes event ids down: one row of event_id_log per request, its ids packed
-// in one blob. One appended row a request, where a row per id in an index would cost a random
+// How the SQLite store writes event ids down: one row of event_id_log per commit, its ids packed
+// in one blob. One appended row a commit, where a row per id in an index would cost a random
 // B-tree insert each (see event_id_set.hpp).
 //
 // Each id starts with a LEB128 header h. An odd h (1) is a UUID in canonical lowercase text, kept

@@ -16,9 +16,4 @@ RequestIds::RequestIds(const std::vector<EventWrites>& events) : fingerprints_(e
   }
 }
 
-std::string_view RequestIds::logged(std::size_t event) const {
-  const std::size_t start = logged_start(event);
-  return std::string_view(logged_).substr(start, logged_ends_[event] - start);
-}
-
 }  // namespace ie::sqlite

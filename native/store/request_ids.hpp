@@ -20,8 +20,6 @@ class RequestIds {
 
   // Unused for an event without an id.
   const EventIdSet::Fingerprint& fingerprint(std::size_t event) const { return fingerprints_[event]; }
-  // The event's id in the log's form ("" without an id).
-  std::string_view logged(std::size_t event) const;
   // Every event's, one after another: what the log gets when none is a duplicate.
   const std::string& all_logged() const { return logged_; }
   // Where the event's logged form starts in all_logged().

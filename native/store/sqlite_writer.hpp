@@ -43,6 +43,8 @@ class Writer {
   std::int64_t log_ids(std::string_view blob, std::int64_t expires_at_ms);  // the row written
   void forget_if_written_elsewhere();
   ApplyResult apply(const Request& request);
+  void log_new_ids();
+  void forget_new_ids();
   void prefetch_ids(const Request& request);
   EventIdSet& known_ids();
   Counter& counter_for_write(CounterKey key, std::int64_t now_ms);
@@ -58,7 +60,9 @@ class Writer {
   std::unordered_map<CounterKey, CounterCache::Entry*> dirty_by_key_;  // the same, found by key
   EventIdSet ids_;                   // every id of the log once ids_read_, to decide duplicates without reading it
   bool ids_read_ = false;
-  std::int64_t last_logged_row_ = 0;  // the log's rows up to this one are in ids_
+  std::string new_ids_;                   // the commit's ids not seen before, in the log's form
+  std::int64_t new_ids_expire_at_ms_ = 0;  // the latest expiry among them
+  std::int64_t last_logged_row_ = 0;       // the log's rows up to this one are in ids_
   std::int64_t data_version_seen_ = -1;
 };
 

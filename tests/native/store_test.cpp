@@ -533,21 +533,26 @@ TEST_CASE("concurrent apply() calls on SQLite all land exactly (group commit)") 
   CHECK(by_key(store->dump(now)).size() == 2 + kThreads * kCalls);  // both counters and every id
 }
 
-TEST_CASE("apply_async answers every call once, and calls made without waiting all land") {
+TEST_CASE("apply_async answers every call once, and calls made without waiting all land, ids included") {
   TempFolder folder;
   test::RedisServer server;
   for (const std::string& url : {folder.sqlite_url(), server.url()}) {
     CAPTURE(url);
-    const auto store = open_store(url);
+    auto store = open_store(url);
     const std::int64_t now = wall_clock_ms();
-    constexpr int kCalls = 400;  // each id twice: the second call of an id is a duplicate
+    // Each call has an id given twice (the second call's is a duplicate) and then one of its own,
+    // so that calls sharing a commit log new ids after a duplicate.
+    constexpr int kCalls = 400;
+    const auto events_of_call = [&](int i) {
+      const auto event = [](const std::string& id) { return counter_writes({incr("{event_counters}_async")}, id); };
+      return std::vector<EventWrites>{event(url + "-" + std::to_string(i % (kCalls / 2))), event(url + "-once-" + std::to_string(i))};
+    };
     std::mutex mutex;
     std::condition_variable answered;
     int answers = 0, failures = 0;
     ApplyResult total;
     for (int i = 0; i < kCalls; ++i) {
-      const std::string id = url + "-" + std::to_string(i % (kCalls / 2));
-      store->apply_async({counter_writes({incr("{event_counters}_async")}, id)}, now, [&](std::exception_ptr error, ApplyResult result) {
+      store->apply_async(events_of_call(i), now, [&](std::exception_ptr error, ApplyResult result) {
         const std::lock_guard lock(mutex);
         failures += error ? 1 : 0;
         total.applied += result.applied;
@@ -558,9 +563,15 @@ TEST_CASE("apply_async answers every call once, and calls made without waiting a
     std::unique_lock lock(mutex);
     answered.wait(lock, [&] { return answers == kCalls; });
     CHECK(failures == 0);
-    CHECK(total.applied == kCalls / 2);
+    CHECK(total.applied == kCalls / 2 + kCalls);
     CHECK(total.duplicates == kCalls / 2);
-    CHECK(store->sum({"{event_counters}_async"}, now) == kCalls / 2);
+    CHECK(store->sum({"{event_counters}_async"}, now) == kCalls / 2 + kCalls);
+
+    store.reset();
+    store = open_store(url);
+    std::vector<EventWrites> every_id;
+    for (int i = 0; i < kCalls; ++i) std::ranges::move(events_of_call(i), std::back_inserter(every_id));
+    CHECK(store->apply(std::move(every_id), now + 1000).duplicates == 2 * kCalls);
   }
 }
 
