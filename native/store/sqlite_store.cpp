@@ -12,7 +12,6 @@
 #include <optional>
 #include <thread>
 
-#include "native/store/disposer.hpp"
 #include "native/store/sqlite_readers.hpp"
 #include "native/store/sqlite_writer.hpp"
 #include "native/thread_name.hpp"
@@ -66,10 +65,7 @@ struct SqliteStore::Impl {
       std::vector<Request> batch;
       batch.swap(queue);
       lock.unlock();
-      if (!batch.empty()) {
-        commit(batch);
-        answered.dispose(std::move(batch));
-      }
+      if (!batch.empty()) commit(batch);
       if (caller_clock_offset_ms && std::chrono::steady_clock::now() >= next_purge) {
         purge();
         next_purge = std::chrono::steady_clock::now() + kPurgeInterval;
@@ -108,8 +104,6 @@ struct SqliteStore::Impl {
   Writer writer;  // only the writer thread touches it
   ReaderPool readers;
   std::optional<std::int64_t> caller_clock_offset_ms;  // latest batch's now_ms minus the wall clock; writer thread only
-
-  Disposer<std::vector<Request>> answered{"ie-sqlite-free"};  // frees what the writer has answered
 
   std::mutex mutex;
   std::condition_variable wake;
