@@ -51,7 +51,7 @@ EventInput Tracker::with_default_namespace(EventInput input) const {
 EventWrites Tracker::writes_for(const Event& event, std::string event_id, DayKeys& keys) const {
   CounterPlan plan = plan_counter_writes(rules_.for_event(event.name), event, keys);
   for (const auto& reason : plan.skipped) options_.log("event '" + event.name + "': skipped " + reason);
-  return EventWrites{std::move(event_id), std::move(plan.writes)};
+  return EventWrites{std::move(event_id), {std::make_move_iterator(plan.writes.begin()), std::make_move_iterator(plan.writes.end())}};
 }
 
 bool Tracker::track_event(const std::string& event_name, const Identifiers& identifiers,

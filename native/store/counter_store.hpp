@@ -3,6 +3,7 @@
 // INCRBYFLOAT, six-week TTLs) and answers the two questions metrics ask: the cardinality of a
 // union of HLL keys, and the sum of counter keys. Implementations: sqlite_store (embedded, the
 // default) and redis_store.
+#include <boost/container/small_vector.hpp>
 #include <charconv>
 #include <cstdint>
 #include <exception>
@@ -26,9 +27,14 @@ struct StoreUnavailable : std::runtime_error {
 
 // The counter writes of one tracked event. An event with an id is applied at most once: the id
 // is remembered (durably, in the same commit) for the store's dedup window.
+//
+// An event's few writes are held inline: one allocation each, made on an HTTP thread and freed on
+// the store's, was a tenth of the SQLite writer's time in 50-event batches.
 struct EventWrites {
+  static constexpr std::size_t kInlineWrites = 4;  // an event with a unique, a weekly and an all-time total, and one more
+
   std::string event_id;  // empty: no deduplication
-  std::vector<CounterWrite> writes;
+  boost::container::small_vector<CounterWrite, kInlineWrites> writes;
 };
 
 // The text INCRBYFLOAT receives for an amount: the shortest decimal that reads back as the same

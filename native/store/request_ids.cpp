@@ -4,10 +4,11 @@
 
 namespace ie::sqlite {
 
-RequestIds::RequestIds(const std::vector<EventWrites>& events) : fingerprints_(events.size()) {
+RequestIds::RequestIds(std::vector<EventWrites>& events) : fingerprints_(events.size()) {
   logged_ends_.reserve(events.size());
   for (std::size_t index = 0; index < events.size(); ++index) {
-    const std::string& id = events[index].event_id;
+    const std::string id = std::move(events[index].event_id);
+    events[index].event_id.clear();  // a moved-from string is valid but unspecified
     if (!id.empty()) {
       fingerprints_[index] = EventIdSet::fingerprint_of(id);
       append_event_id(logged_, id);

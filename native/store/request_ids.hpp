@@ -16,8 +16,11 @@ namespace ie::sqlite {
 class RequestIds {
  public:
   RequestIds() = default;
-  explicit RequestIds(const std::vector<EventWrites>& events);
+  // Takes the events' ids, leaving them empty: the writer needs only what is kept here, and their
+  // text is freed on the caller's thread, which allocated it, rather than on the writer's.
+  explicit RequestIds(std::vector<EventWrites>& events);
 
+  bool has_id(std::size_t event) const { return logged_ends_[event] > logged_start(event); }
   // Unused for an event without an id.
   const EventIdSet::Fingerprint& fingerprint(std::size_t event) const { return fingerprints_[event]; }
   // Every event's, one after another: what the log gets when none is a duplicate.

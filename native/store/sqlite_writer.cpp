@@ -167,7 +167,7 @@ ApplyResult Writer::apply(const Request& request) {
   std::size_t copied_up_to = 0;  // the request's ids before this event are in new_ids_ or were duplicates
   for (std::size_t index = 0; index < request.events.size(); ++index) {
     const EventWrites& event = request.events[index];
-    if (!event.event_id.empty() && !ids_.remember(request.ids.fingerprint(index), request.now_ms, ids_expire_at_ms)) {
+    if (request.ids.has_id(index) && !ids_.remember(request.ids.fingerprint(index), request.now_ms, ids_expire_at_ms)) {
       new_ids_ += std::string_view(request.ids.all_logged()).substr(copied_up_to, request.ids.logged_start(index) - copied_up_to);
       copied_up_to = request.ids.logged_start(index + 1);
       ++result.duplicates;
@@ -234,7 +234,7 @@ HyperLogLog Writer::hll_from_row(const std::string& key, std::string_view bytes)
 // The slots of the request's ids on their way into the cache before they are looked up.
 void Writer::prefetch_ids(const Request& request) {
   for (std::size_t index = 0; index < request.events.size(); ++index) {
-    if (!request.events[index].event_id.empty()) known_ids().prefetch(request.ids.fingerprint(index));
+    if (request.ids.has_id(index)) known_ids().prefetch(request.ids.fingerprint(index));
   }
 }
 

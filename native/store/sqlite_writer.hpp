@@ -19,7 +19,7 @@ namespace ie::sqlite {
 
 // One apply_async() call waiting for its commit.
 struct Request {
-  std::vector<EventWrites> events;
+  std::vector<EventWrites> events;  // their ids taken into `ids`
   std::int64_t now_ms;
   ApplyDone done;
   RequestIds ids;  // of `events`

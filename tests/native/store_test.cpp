@@ -56,6 +56,10 @@ struct Tracked {
   std::string event_id;
 };
 
+EventWrites counter_writes(const std::vector<CounterWrite>& writes, std::string id = "") {
+  return {std::move(id), {writes.begin(), writes.end()}};
+}
+
 // The config/ definitions turned into counter writes, as the tracker does it.
 class Planner {
  public:
@@ -65,7 +69,7 @@ class Planner {
     const auto validated = validate_event(definitions_, {tracked.event, tracked.identifiers, tracked.properties});
     if (const auto* error = std::get_if<EventError>(&validated)) FAIL(error->message);
     const Event& event = std::get<Event>(validated);
-    return {tracked.event_id, plan_counter_writes(rules_.for_event(event.name), event, tracked.day).writes};
+    return counter_writes(plan_counter_writes(rules_.for_event(event.name), event, tracked.day).writes, tracked.event_id);
   }
 
   std::vector<EventWrites> writes(const std::vector<Tracked>& sequence) const {
@@ -139,8 +143,6 @@ void apply_in_batches(CounterStore& store, const std::vector<EventWrites>& event
     store.apply({events.begin() + static_cast<std::ptrdiff_t>(from), events.begin() + static_cast<std::ptrdiff_t>(to)}, now_ms);
   }
 }
-
-EventWrites counter_writes(std::vector<CounterWrite> writes, std::string id = "") { return {std::move(id), std::move(writes)}; }
 
 CounterWrite pfadd(const std::string& key, const std::string& member, Expiry expiry = Expiry::refresh) {
   return {CounterOperation::pfadd, CounterKey(key), member, 1, expiry};
