@@ -61,6 +61,10 @@ ValidationResult validate_event(const Definitions& definitions, EventInput input
   if (!definition) {
     return EventError{EventErrorKind::unknown_event, input.name, "", "unknown event '" + input.name + "': it has no definition"};
   }
+  return validate_event(*definition, std::move(input));
+}
+
+ValidationResult validate_event(const EventDefinition& definition, EventInput input) {
   Event event;
   for (const auto& [kind, value] : input.identifiers) {
     if (std::holds_alternative<std::nullptr_t>(value)) continue;
@@ -75,7 +79,7 @@ ValidationResult validate_event(const Definitions& definitions, EventInput input
     if (std::holds_alternative<std::nullptr_t>(value)) continue;
     if (is_base_property(key)) {
       if (auto problem = check_base_property(input.name, key, value)) return *problem;
-    } else if (!definition->declares_property(key)) {
+    } else if (!definition.declares_property(key)) {
       return error(EventErrorKind::undeclared_property, input.name, key, "is not declared in the event's additional_properties");
     }
   }

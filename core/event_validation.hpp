@@ -26,5 +26,7 @@ const char* event_error_kind_name(EventErrorKind kind);  // "unknown_event", …
 using ValidationResult = std::variant<Event, EventError>;
 
 ValidationResult validate_event(const Definitions& definitions, EventInput input);
+// The same, once the caller has found the event's definition.
+ValidationResult validate_event(const EventDefinition& definition, EventInput input);
 
 }  // namespace ie

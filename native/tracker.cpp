@@ -30,7 +30,11 @@ Date utc_date(std::int64_t now_ms) {
 
 Tracker::Tracker(Definitions definitions, CounterStore& store, TrackerOptions options)
     : id_(next_tracker_id++),
-      definitions_(std::move(definitions)), rules_(definitions_), store_(store), options_(std::move(options)) {
+      definitions_(std::move(definitions)),
+      rules_(definitions_),
+      known_events_(index_of(definitions_, rules_)),
+      store_(store),
+      options_(std::move(options)) {
   if (!options_.now_ms) options_.now_ms = wall_clock_ms;
   if (!options_.log) options_.log = log_to_stderr;
 }
@@ -48,8 +52,19 @@ EventInput Tracker::with_default_namespace(EventInput input) const {
   return input;
 }
 
-EventWrites Tracker::writes_for(const Event& event, std::string event_id, DayKeys& keys) const {
-  CounterPlan plan = plan_counter_writes(rules_.for_event(event.name), event, keys);
+std::unordered_map<std::string_view, Tracker::KnownEvent> Tracker::index_of(const Definitions& definitions, const CounterRules& rules) {
+  std::unordered_map<std::string_view, KnownEvent> index;
+  for (const auto& [name, definition] : definitions.events) index.emplace(name, KnownEvent{&definition, &rules.for_event(name)});
+  return index;
+}
+
+const Tracker::KnownEvent* Tracker::known_event(const std::string& name) const {
+  const auto found = known_events_.find(name);
+  return found == known_events_.end() ? nullptr : &found->second;
+}
+
+EventWrites Tracker::writes_for(const Event& event, const std::vector<CounterRule>& rules, std::string event_id, DayKeys& keys) const {
+  CounterPlan plan = plan_counter_writes(rules, event, keys);
   for (const auto& reason : plan.skipped) options_.log("event '" + event.name + "': skipped " + reason);
   return EventWrites{std::move(event_id), {std::make_move_iterator(plan.writes.begin()), std::make_move_iterator(plan.writes.end())}};
 }
@@ -78,13 +93,16 @@ void Tracker::track_events_async(std::vector<TrackRequest> requests, TrackDone d
   std::vector<EventWrites> batch;
   batch.reserve(requests.size());
   for (std::size_t index = 0; index < requests.size(); ++index) {
-    auto result = validate_event(definitions_, with_default_namespace(std::move(requests[index].input)));
+    EventInput input = with_default_namespace(std::move(requests[index].input));
+    const KnownEvent* known = known_event(input.name);
+    // Without a definition, validation gives the unknown-event error.
+    auto result = known ? validate_event(*known->definition, std::move(input)) : validate_event(definitions_, std::move(input));
     if (const auto* error = std::get_if<EventError>(&result)) {
       options_.log(error->message);
       outcome.rejected.emplace_back(index, *error);
       continue;
     }
-    batch.push_back(writes_for(std::get<Event>(result), std::move(requests[index].event_id), keys));
+    batch.push_back(writes_for(std::get<Event>(result), *known->rules, std::move(requests[index].event_id), keys));
   }
   outcome.accepted = batch.size();
   if (batch.empty()) return counted(std::move(outcome), done);

@@ -13,10 +13,13 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/counter_rules.hpp"
 #include "core/event_errors.hpp"
+#include "core/event_validation.hpp"
 #include "native/store/counter_store.hpp"
 
 namespace ie {
@@ -76,14 +79,24 @@ class Tracker {
   std::uint64_t rejected_total() const { return rejected_; }
 
  private:
+  // A defined event's definition and counter rules, found with one hash lookup: tracking looked
+  // them up one after the other, the definition in a std::map of names sharing long prefixes.
+  struct KnownEvent {
+    const EventDefinition* definition;
+    const std::vector<CounterRule>* rules;
+  };
+  static std::unordered_map<std::string_view, KnownEvent> index_of(const Definitions& definitions, const CounterRules& rules);
+  const KnownEvent* known_event(const std::string& name) const;  // nullptr: not defined
+
   EventInput with_default_namespace(EventInput input) const;
   void counted(BatchOutcome outcome, const TrackDone& done);
-  EventWrites writes_for(const Event& event, std::string event_id, DayKeys& keys) const;
+  EventWrites writes_for(const Event& event, const std::vector<CounterRule>& rules, std::string event_id, DayKeys& keys) const;
   DayKeys& day_keys(std::int64_t now_ms) const;
 
   const std::uint64_t id_;  // tells this tracker's day_keys() from another's on the same thread
   Definitions definitions_;
   CounterRules rules_;
+  const std::unordered_map<std::string_view, KnownEvent> known_events_;  // views of definitions_' names
   CounterStore& store_;
   TrackerOptions options_;
   std::atomic<std::uint64_t> accepted_{0};
