@@ -32,8 +32,8 @@ Scalar scalar_field(std::string_view event, std::string_view field, const JsonVa
 }
 
 // The members of an event that the receiver reads, found in one pass over the object (the last of
-// a repeated key counts, as with JsonValue::find): a find for each of them was a tenth of an HTTP
-// thread's time in 50-event batches.
+// a repeated key counts, as with JsonValue::find): a find for each, every one scanning the keys,
+// was a quarter of the time spent turning an event into a TrackRequest.
 struct EventMembers {
   explicit EventMembers(const JsonValue& object) {
     for (const JsonValue& member : object.items()) {
