@@ -35,6 +35,13 @@ CounterPlan plan_counter_writes(const std::vector<CounterRule>& rules, const Eve
 
 CounterPlan plan_counter_writes(const std::vector<CounterRule>& rules, const Event& event, DayKeys& keys) {
   CounterPlan plan;
+  plan_counter_writes(rules, event, keys, plan);
+  return plan;
+}
+
+void plan_counter_writes(const std::vector<CounterRule>& rules, const Event& event, DayKeys& keys, CounterPlan& plan) {
+  plan.writes.clear();
+  plan.skipped.clear();
   plan.writes.reserve(rules.size());
   for (const auto& rule : rules) {
     if (!rule.matches(event)) continue;
@@ -61,7 +68,6 @@ CounterPlan plan_counter_writes(const std::vector<CounterRule>& rules, const Eve
       }
     }
   }
-  return plan;
 }
 
 }  // namespace ie

@@ -48,6 +48,8 @@ class DayKeys {
 };
 
 CounterPlan plan_counter_writes(const std::vector<CounterRule>& rules, const Event& event, DayKeys& keys);
+// The same into a plan whose vectors are reused: it is cleared first.
+void plan_counter_writes(const std::vector<CounterRule>& rules, const Event& event, DayKeys& keys, CounterPlan& plan);
 CounterPlan plan_counter_writes(const std::vector<CounterRule>& rules, const Event& event, const Date& today);
 
 }  // namespace ie

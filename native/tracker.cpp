@@ -1,6 +1,7 @@
 #include "native/tracker.hpp"
 
 #include <iostream>
+#include <utility>
 
 #include "core/counter_writes.hpp"
 #include "native/wait_for.hpp"
@@ -64,9 +65,16 @@ const Tracker::KnownEvent* Tracker::known_event(const std::string& name) const {
 }
 
 EventWrites Tracker::writes_for(const Event& event, const std::vector<CounterRule>& rules, std::string event_id, DayKeys& keys) const {
-  CounterPlan plan = plan_counter_writes(rules, event, keys);
-  for (const auto& reason : plan.skipped) options_.log("event '" + event.name + "': skipped " + reason);
-  return EventWrites{std::move(event_id), {std::make_move_iterator(plan.writes.begin()), std::make_move_iterator(plan.writes.end())}};
+  // One plan per thread, reused: its vector was an allocation per tracked event. It is emptied
+  // before logging, which may track events itself.
+  thread_local CounterPlan plan;
+  plan_counter_writes(rules, event, keys, plan);
+  EventWrites writes{std::move(event_id), {std::make_move_iterator(plan.writes.begin()), std::make_move_iterator(plan.writes.end())}};
+  if (!plan.skipped.empty()) {
+    const std::vector<std::string> skipped = std::exchange(plan.skipped, {});
+    for (const auto& reason : skipped) options_.log("event '" + event.name + "': skipped " + reason);
+  }
+  return writes;
 }
 
 bool Tracker::track_event(const std::string& event_name, const Identifiers& identifiers,

@@ -95,3 +95,26 @@ TEST_CASE("a batch rejects bad events one by one and counts the good ones") {
   CHECK(outcome.rejected[0].second.field == "value");
   CHECK(fixture.current_week("pull_package") == 2);  // "c" counted once
 }
+
+TEST_CASE("unique rules without their identifier are skipped and logged, even by a log that tracks events itself") {
+  TrackerFixture fixture;
+  TrackerOptions options;
+  options.now_ms = [&] { return fixture.now; };
+  std::unique_ptr<Tracker> tracker;
+  bool nested = false;
+  options.log = [&](const std::string& line) {
+    fixture.logged.push_back(line);
+    // A log that reports through the tracker: the nested call plans on the same thread, between
+    // the outer call's two lines, and skips a rule of its own.
+    if (!std::exchange(nested, true)) CHECK(tracker->track_event("i_code_review_user_apply_suggestion", {}));
+  };
+  tracker = std::make_unique<Tracker>(load_definitions("config"), *fixture.store, options);
+  CHECK(tracker->track_event("pull_package", {}));
+  CHECK(fixture.logged == std::vector<std::string>{
+                              "event 'pull_package': skipped {hll_counters}_pull_package-namespace-2021-01: the event has no namespace.id",
+                              "event 'i_code_review_user_apply_suggestion': skipped {hll_counters}_i_code_review_user_apply_suggestion-user-2021-01: "
+                              "the event has no user.id",
+                              "event 'pull_package': skipped {hll_counters}_pull_package-project-2021-01: the event has no project.id",
+                          });
+  CHECK(fixture.current_week("i_code_review_user_apply_suggestion") == 1);
+}
