@@ -90,6 +90,8 @@ inline std::size_t read_varint(std::string_view blob, std::size_t& at) {
 
 }  // namespace event_id_log_detail
 
+inline constexpr std::size_t kLoggedUuidBytes = 17;  // a UUID's header byte and its 16 bytes
+
 inline void append_event_id(std::string& blob, std::string_view id) {
   using namespace event_id_log_detail;
   if (const auto uuid = packed_uuid(id)) {
