@@ -58,14 +58,17 @@ struct SqliteStore::Impl {
   void run_writer() {
     auto next_purge = std::chrono::steady_clock::now();  // the first one follows the first batch
     const auto has_work = [&] { return stopping || !queue.empty(); };
+    // Two vectors trade places, so the queue always has the room of an earlier batch: callers
+    // queueing into a fresh one reallocated it under the lock, a few times a commit.
+    std::vector<Request> batch;
     std::unique_lock lock(mutex);
     while (!stopping || !queue.empty()) {
       if (caller_clock_offset_ms) wake.wait_until(lock, next_purge, has_work);
       else wake.wait(lock, has_work);
-      std::vector<Request> batch;
       batch.swap(queue);
       lock.unlock();
       if (!batch.empty()) commit(batch);
+      batch.clear();
       if (caller_clock_offset_ms && std::chrono::steady_clock::now() >= next_purge) {
         purge();
         next_purge = std::chrono::steady_clock::now() + kPurgeInterval;
