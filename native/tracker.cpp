@@ -65,8 +65,8 @@ const Tracker::KnownEvent* Tracker::known_event(const std::string& name) const {
 }
 
 EventWrites Tracker::writes_for(const Event& event, const std::vector<CounterRule>& rules, std::string event_id, DayKeys& keys) const {
-  // One plan per thread, reused: its vector was an allocation per tracked event. It is emptied
-  // before logging, which may track events itself.
+  // One plan per thread, reused: its vector was an allocation per tracked event. Its writes are
+  // moved out and its skipped rules taken before logging, which may track events itself.
   thread_local CounterPlan plan;
   plan_counter_writes(rules, event, keys, plan);
   EventWrites writes{std::move(event_id), {std::make_move_iterator(plan.writes.begin()), std::make_move_iterator(plan.writes.end())}};
