@@ -7,9 +7,10 @@
 # memory. Needs wrk, nginx, redis-server (scripts/bootstrap.sh installs them). DURATION=10s by default.
 #
 # One run of each varies by ±15% on a shared 2-core VM, enough to move a ratio across its target.
-# So every measurement is repeated in ROUNDS rounds (3 by default), each round measuring each
-# receiver right after its references; the table shows every round, and the verdicts use the
-# median of the rounds' ratios.
+# So every measurement is repeated in ROUNDS rounds (5 by default: with 3, one ratio's verdict
+# flipped between runs of the same code), each round measuring each receiver run right after its
+# own reference, as the machine's speed drifts within seconds; the table shows every round, and
+# the verdicts use the median of the rounds' ratios.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -149,7 +150,7 @@ lasting_duration() { awk -v rate="$1" -v d="$(seconds "$duration")" 'BEGIN { pri
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 verdict() { awk -v r="$1" -v t="$2" 'BEGIN { print (r >= t ? "met" : "NOT met") }'; }
 
-rounds=${ROUNDS:-3}
+rounds=${ROUNDS:-5}
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { printf "%.2f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 start_nginx
@@ -164,12 +165,12 @@ row() { rows+=("$(printf '%-6s %-44s %12s %12s %9s %9s %8s' "$@")"); }
 
 for round in $(seq 1 "$rounds"); do
   echo "round $round of $rounds..." >&2
+  start_receiver "sqlite:$dir/bench-$round.sqlite3"
   read -r nginx_rps nginx_p50 nginx_p99 _ < <(run_wrk "http://127.0.0.1:$nginx_port/")
+  read -r single_rps single_p50 single_p99 single_bad < <(run_wrk -s bench/ingest/single.lua "$receiver_url/api/v4/usage_data/track_event")
   # As long as wrk's runs, so that both measure the same stretch of this machine's time: a fixed
   # run of 2M operations lasted a second or two.
   redis_pfadd=$(pfadd_rate "$(lasting_duration "$(pfadd_rate 500000)")")
-  start_receiver "sqlite:$dir/bench-$round.sqlite3"
-  read -r single_rps single_p50 single_p99 single_bad < <(run_wrk -s bench/ingest/single.lua "$receiver_url/api/v4/usage_data/track_event")
   read -r batch_rps batch_p50 batch_p99 batch_bad < <(run_wrk -s bench/ingest/batch.lua "$receiver_url/api/v4/usage_data/track_events")
   stop_receiver
   sqlite_peak_kb=$((peak_kb > sqlite_peak_kb ? peak_kb : sqlite_peak_kb))
