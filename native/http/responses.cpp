@@ -6,9 +6,9 @@ std::string json_text(const nlohmann::json& value) {
   return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-Response text_response(const Request& request, bhttp::status status, std::string body, const std::string& content_type) {
+Response text_response(const Request& request, bhttp::status status, std::string body, std::string_view content_type) {
   Response response{status, request.version()};
-  response.set(bhttp::field::content_type, content_type);
+  response.set(bhttp::field::content_type, boost::beast::string_view(content_type.data(), content_type.size()));
   response.keep_alive(request.keep_alive());
   response.body() = std::move(body);
   response.prepare_payload();

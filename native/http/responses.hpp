@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "native/http/message.hpp"
 
@@ -19,6 +20,6 @@ std::string json_text(const nlohmann::json& value);
 
 Response json_response(const Request& request, bhttp::status status, const nlohmann::json& body);
 Response error_response(const Request& request, bhttp::status status, const std::string& message);
-Response text_response(const Request& request, bhttp::status status, std::string body, const std::string& content_type);
+Response text_response(const Request& request, bhttp::status status, std::string body, std::string_view content_type);
 
 }  // namespace ie::http

@@ -16,7 +16,7 @@ int hex_digit(char c) {
 std::string decoded(std::string_view text, bool plus_is_space) {
   auto result = percent_decode(text, plus_is_space);
   if (!result) throw HttpError(bhttp::status::bad_request, "bad percent-encoding in the request target");
-  return *result;
+  return *std::move(result);
 }
 
 }  // namespace

@@ -28,6 +28,18 @@ test('text/plain bodies are accepted like application/json (no CORS preflight fo
   assert.equal(await total(receiver, SUGGESTION), 1);
 });
 
+test('another media type is 415 and counts nothing; case and spaces around the type do not matter', async (t) => {
+  const receiver = await receiverFor(t);
+  const refused = await answer(await post(receiver, 'track_event', good(1), { contentType: 'Application/XML; charset=utf-8' }));
+  assert.equal(refused.status, 415);
+  assert.equal(refused.json.error, 'bodies are application/json or text/plain, not application/xml');
+  for (const contentType of ['Application/JSON ; charset=utf-8', ' text/plain', 'application/json']) {
+    const { status } = await answer(await post(receiver, 'track_event', good(2), { contentType }));
+    assert.equal(status, 200, contentType);
+  }
+  assert.equal(await total(receiver, SUGGESTION), 3);
+});
+
 test('a body over the limit is 413, decided from Content-Length before the body is read', async (t) => {
   const receiver = await receiverFor(t, ['--max-body-bytes', '1000']);
   const big = { events: Array.from({ length: 40 }, (_, i) => good(i)) };
