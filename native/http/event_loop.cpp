@@ -14,13 +14,15 @@ void EventLoop::deliver(std::function<void()> answer) {
   if (first) boost::asio::post(context_, [this] { drain(); });
 }
 
+// The inbox and the drained answers trade places, each keeping its room: a fresh inbox per drain
+// grew by reallocation on the store's thread, under the lock, several times per commit.
 void EventLoop::drain() {
-  std::vector<std::function<void()>> answers;
   {
     const std::lock_guard lock(mutex_);
-    answers.swap(inbox_);
+    drained_.swap(inbox_);
   }
-  for (auto& answer : answers) answer();
+  for (auto& answer : drained_) answer();
+  drained_.clear();
 }
 
 }  // namespace ie::http

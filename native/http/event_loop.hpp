@@ -36,6 +36,7 @@ class EventLoop {
   IdleWatch idle_;
   std::mutex mutex_;
   std::vector<std::function<void()>> inbox_;
+  std::vector<std::function<void()>> drained_;  // this thread's only
 };
 
 }  // namespace ie::http
