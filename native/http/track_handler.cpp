@@ -58,13 +58,13 @@ void TrackHandler::batch(const Request& request, Later later) {
 
 void TrackHandler::track(const Request& request, std::span<const JsonValue> events, const JsonValue* batch_identity, bool is_batch,
                          Later later, Answer answer) {
-  const std::vector<IdentityRule> rules = identity_rules(request, events, batch_identity);
+  const IdentityRules rules = identity_rules(request, events, batch_identity);
   if (strict_) refuse_unknown_events(events, is_batch);
   metrics_.batch_received(events.size());
   Outcome outcome;
   std::vector<TrackRequest> requests;
   requests.reserve(events.size());
-  std::vector<std::size_t> indexes;  // the request index of each TrackRequest
+  EventIndexes indexes;  // the request index of each TrackRequest
   indexes.reserve(events.size());
   for (std::size_t index = 0; index < events.size(); ++index) {
     auto parsed = track_request_from(events[index], rules[index]);
@@ -80,11 +80,11 @@ void TrackHandler::track(const Request& request, std::span<const JsonValue> even
 
 // Every token is checked before anything is counted: one forged token refuses the whole request.
 // An event's own identity wins over the batch's; a non-object event has none (find gives nullptr).
-std::vector<IdentityRule> TrackHandler::identity_rules(const Request& request, std::span<const JsonValue> events,
-                                                       const JsonValue* batch_identity) const {
+TrackHandler::IdentityRules TrackHandler::identity_rules(const Request& request, std::span<const JsonValue> events,
+                                                        const JsonValue* batch_identity) const {
   const bool server_caller = access_.is_server_caller(request);
   const std::int64_t now_seconds = tracker_.now_ms() / 1000;
-  std::vector<IdentityRule> rules;
+  IdentityRules rules;
   rules.reserve(events.size());
   for (const JsonValue& event : events) {
     const JsonValue* own = event.find("identity");
@@ -107,7 +107,7 @@ void TrackHandler::refuse_unknown_events(std::span<const JsonValue> events, bool
 
 // The store's thread, which calls back, only hands the outcome to `later`: `answer` runs where the
 // session writes. StoreUnavailable (nothing counted) is rethrown there, to be answered as 503.
-void TrackHandler::commit(std::vector<TrackRequest> requests, std::vector<std::size_t> indexes, Outcome outcome, Later later,
+void TrackHandler::commit(std::vector<TrackRequest> requests, EventIndexes indexes, Outcome outcome, Later later,
                           Answer answer) {
   const auto started = std::chrono::steady_clock::now();
   const bool commits = !requests.empty();
@@ -124,7 +124,7 @@ void TrackHandler::commit(std::vector<TrackRequest> requests, std::vector<std::s
   tracker_.track_events_async(std::move(requests), std::move(done));
 }
 
-TrackHandler::Outcome TrackHandler::merged(BatchOutcome tracked, const std::vector<std::size_t>& indexes, Outcome outcome) {
+TrackHandler::Outcome TrackHandler::merged(BatchOutcome tracked, const EventIndexes& indexes, Outcome outcome) {
   outcome.accepted = tracked.accepted;
   for (const auto& [position, error] : tracked.rejected) outcome.rejected.emplace_back(indexes[position], problem_from(error));
   std::sort(outcome.rejected.begin(), outcome.rejected.end(), [](const auto& a, const auto& b) { return a.first < b.first; });

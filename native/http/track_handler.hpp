@@ -2,6 +2,7 @@
 // The two tracking routes. Limits are checked in the contract's order: JSON, batch length,
 // identity, then each event. Nothing is answered 2xx before the Tracker has committed, and no
 // thread waits for that commit: the answer goes to `later` once the store calls back.
+#include <boost/container/small_vector.hpp>
 #include <functional>
 #include <span>
 #include <utility>
@@ -35,9 +36,12 @@ class TrackHandler {
     std::vector<std::pair<std::size_t, EventProblem>> rejected;  // by index in the request
   };
   using Answer = std::function<Response(const Outcome&)>;
+  // Per event of a request: room for one inline, so a single event allocates neither.
+  using EventIndexes = boost::container::small_vector<std::size_t, 1>;
+  using IdentityRules = boost::container::small_vector<IdentityRule, 1>;
   // What answering needs besides the Tracker's outcome, while the commit is pending.
   struct Pending {
-    std::vector<std::size_t> indexes;  // the request index of each event given to the Tracker
+    EventIndexes indexes;  // the request index of each event given to the Tracker
     Outcome outcome;                   // the events refused before the Tracker saw them
     Answer answer;
   };
@@ -45,11 +49,10 @@ class TrackHandler {
   // The events are read here, not after: their values belong to the thread's JsonReader.
   void track(const Request& request, std::span<const JsonValue> events, const JsonValue* batch_identity, bool is_batch, Later later,
              Answer answer);
-  std::vector<IdentityRule> identity_rules(const Request& request, std::span<const JsonValue> events,
-                                           const JsonValue* batch_identity) const;
+  IdentityRules identity_rules(const Request& request, std::span<const JsonValue> events, const JsonValue* batch_identity) const;
   void refuse_unknown_events(std::span<const JsonValue> events, bool is_batch) const;
-  void commit(std::vector<TrackRequest> requests, std::vector<std::size_t> indexes, Outcome outcome, Later later, Answer answer);
-  Outcome merged(BatchOutcome tracked, const std::vector<std::size_t>& indexes, Outcome outcome);
+  void commit(std::vector<TrackRequest> requests, EventIndexes indexes, Outcome outcome, Later later, Answer answer);
+  Outcome merged(BatchOutcome tracked, const EventIndexes& indexes, Outcome outcome);
 
   Tracker& tracker_;
   const Access& access_;
