@@ -42,7 +42,7 @@ class TrackHandler {
   // What answering needs besides the Tracker's outcome, while the commit is pending.
   struct Pending {
     EventIndexes indexes;  // the request index of each event given to the Tracker
-    Outcome outcome;                   // the events refused before the Tracker saw them
+    Outcome outcome;       // the events refused before the Tracker saw them
     Answer answer;
   };
 
