@@ -38,6 +38,7 @@ Tracker::Tracker(Definitions definitions, CounterStore& store, TrackerOptions op
       options_(std::move(options)) {
   if (!options_.now_ms) options_.now_ms = wall_clock_ms;
   if (!options_.log) options_.log = log_to_stderr;
+  if (options_.snowplow) snowplow_.emplace(*options_.snowplow, snowplow::Pseudonymizer::of_store(store_));
 }
 
 EventInput Tracker::with_default_namespace(EventInput input) const {
@@ -64,12 +65,14 @@ const Tracker::KnownEvent* Tracker::known_event(const std::string& name) const {
   return found == known_events_.end() ? nullptr : &found->second;
 }
 
-EventWrites Tracker::writes_for(const Event& event, const std::vector<CounterRule>& rules, std::string event_id, DayKeys& keys) const {
+EventWrites Tracker::writes_for(const Event& event, const std::vector<CounterRule>& rules, TrackRequest& request, DayKeys& keys,
+                                std::int64_t now_ms) const {
   // One plan per thread, reused: its vector was an allocation per tracked event. Its writes are
   // moved out and its skipped rules taken before logging, which may track events itself.
   thread_local CounterPlan plan;
   plan_counter_writes(rules, event, keys, plan);
-  EventWrites writes{std::move(event_id), {std::make_move_iterator(plan.writes.begin()), std::make_move_iterator(plan.writes.end())}};
+  EventWrites writes{std::move(request.event_id), {std::make_move_iterator(plan.writes.begin()), std::make_move_iterator(plan.writes.end())},
+                     snowplow_copy(event, request, now_ms)};
   if (!plan.skipped.empty()) {
     const std::vector<std::string> skipped = std::exchange(plan.skipped, {});
     for (const auto& reason : skipped) options_.log("event '" + event.name + "': skipped " + reason);
@@ -77,10 +80,19 @@ EventWrites Tracker::writes_for(const Event& event, const std::vector<CounterRul
   return writes;
 }
 
+// Read before writes_for() moves the event id out: the copy carries the same eid.
+std::string Tracker::snowplow_copy(const Event& event, TrackRequest& request, std::int64_t now_ms) const {
+  if (!snowplow_ || !request.send_snowplow_event) return {};
+  if (!request.forwarded_snowplow_event.empty()) return std::move(request.forwarded_snowplow_event);
+  return snowplow_->structured(event, request.origin, request.category, request.event_id, now_ms);
+}
+
 bool Tracker::track_event(const std::string& event_name, const Identifiers& identifiers,
-                          const std::map<std::string, Scalar>& additional_properties, bool /*send_snowplow_event*/) {
+                          const std::map<std::string, Scalar>& additional_properties, bool send_snowplow_event) {
   try {
-    const BatchOutcome outcome = track_events({TrackRequest{{event_name, identifier_fields(identifiers), Fields(additional_properties)}, ""}});
+    TrackRequest request{{event_name, identifier_fields(identifiers), Fields(additional_properties)}, ""};
+    request.send_snowplow_event = send_snowplow_event;
+    const BatchOutcome outcome = track_events({std::move(request)});
     if (!outcome.rejected.empty() && options_.mode == ValidationMode::strict) throw_event_error(outcome.rejected.front().second);
     return outcome.accepted == 1;
   } catch (const StoreUnavailable& error) {
@@ -101,24 +113,37 @@ void Tracker::track_events_async(std::vector<TrackRequest> requests, TrackDone d
   std::vector<EventWrites> batch;
   batch.reserve(requests.size());
   for (std::size_t index = 0; index < requests.size(); ++index) {
-    EventInput input = with_default_namespace(std::move(requests[index].input));
+    TrackRequest& request = requests[index];
+    if (!request.count) {  // a tp2 event to forward only: it has no definition to be checked against
+      forward_only(request, batch);
+      continue;
+    }
+    EventInput input = with_default_namespace(std::move(request.input));
     const KnownEvent* known = known_event(input.name);
     // Without a definition, validation gives the unknown-event error.
     auto result = known ? validate_event(*known->definition, std::move(input)) : validate_event(definitions_, std::move(input));
     if (const auto* error = std::get_if<EventError>(&result)) {
       options_.log(error->message);
-      outcome.rejected.emplace_back(index, *error);
+      // A Snowplow tracker's event is accepted as a collector would: not counted, still forwarded.
+      if (request.origin == snowplow::Origin::tp2) forward_only(request, batch);
+      else outcome.rejected.emplace_back(index, *error);
       continue;
     }
-    batch.push_back(writes_for(std::get<Event>(result), *known->rules, std::move(requests[index].event_id), keys));
+    batch.push_back(writes_for(std::get<Event>(result), *known->rules, request, keys, now_ms));
   }
-  outcome.accepted = batch.size();
+  outcome.accepted = requests.size() - outcome.rejected.size();
   if (batch.empty()) return counted(std::move(outcome), done);
   store_.apply_async(std::move(batch), now_ms,
-                     [this, outcome = std::move(outcome), done = std::move(done)](std::exception_ptr error, ApplyResult) mutable {
+                     [this, outcome = std::move(outcome), done = std::move(done)](std::exception_ptr error, ApplyResult applied) mutable {
                        if (error) return done(error, {});  // StoreUnavailable: nothing was counted
+                       snowplow_dropped_ += applied.snowplow_dropped;
                        counted(std::move(outcome), done);
                      });
+}
+
+void Tracker::forward_only(TrackRequest& request, std::vector<EventWrites>& batch) const {
+  if (!snowplow_ || request.forwarded_snowplow_event.empty()) return;
+  batch.push_back(EventWrites{std::move(request.event_id), {}, std::move(request.forwarded_snowplow_event)});
 }
 
 // The keys of today, kept by each thread from one call to the next: a single-event request built

@@ -20,6 +20,8 @@
 #include "core/counter_rules.hpp"
 #include "core/event_errors.hpp"
 #include "core/event_validation.hpp"
+#include "core/snowplow/payload.hpp"
+#include "native/snowplow/event_copies.hpp"
 #include "native/store/counter_store.hpp"
 
 namespace ie {
@@ -37,12 +39,22 @@ struct TrackerOptions {
   std::function<std::optional<std::int64_t>(std::int64_t project)> namespace_of_project;
   std::function<std::int64_t()> now_ms;                  // default: the system clock
   std::function<void(const std::string&)> log;           // default: one line on stderr
+  // Set: every tracked event's Snowplow copy is queued in the store's outbox, in the commit of its
+  // counters, for an Emitter to send (GitLab sends them only where a collector is set up).
+  std::optional<snowplow::Installation> snowplow;
 };
 
 // One event of a batch, before validation (identifiers and properties may have any type).
 struct TrackRequest {
   EventInput input;
   std::string event_id;
+  snowplow::Origin origin = snowplow::Origin::backend;
+  std::string category{};  // of its Snowplow copy; empty: InternalEventTracking
+  bool send_snowplow_event = true;
+  // A Snowplow tracker's event (tp2): its own payload, pseudonymised, is forwarded as it is.
+  std::string forwarded_snowplow_event{};
+  // False for a tp2 event that is no internal event: nothing to count, only its copy to forward.
+  bool count = true;
 };
 
 struct BatchOutcome {
@@ -72,11 +84,14 @@ class Tracker {
   void track_events_async(std::vector<TrackRequest> requests, TrackDone done);
 
   const Definitions& definitions() const { return definitions_; }
+  // Set when Snowplow copies are queued (TrackerOptions::snowplow).
+  const snowplow::EventCopies* snowplow_copies() const { return snowplow_ ? &*snowplow_ : nullptr; }
   CounterStore& store() { return store_; }
   std::int64_t now_ms() const { return options_.now_ms(); }
 
   std::uint64_t accepted_total() const { return accepted_; }
   std::uint64_t rejected_total() const { return rejected_; }
+  std::uint64_t snowplow_dropped_total() const { return snowplow_dropped_; }
 
  private:
   // A defined event's definition and counter rules, found with one hash lookup: tracking looked
@@ -90,7 +105,10 @@ class Tracker {
 
   EventInput with_default_namespace(EventInput input) const;
   void counted(BatchOutcome outcome, const TrackDone& done);
-  EventWrites writes_for(const Event& event, const std::vector<CounterRule>& rules, std::string event_id, DayKeys& keys) const;
+  EventWrites writes_for(const Event& event, const std::vector<CounterRule>& rules, TrackRequest& request, DayKeys& keys,
+                         std::int64_t now_ms) const;
+  std::string snowplow_copy(const Event& event, TrackRequest& request, std::int64_t now_ms) const;
+  void forward_only(TrackRequest& request, std::vector<EventWrites>& batch) const;
   DayKeys& day_keys(std::int64_t now_ms) const;
 
   const std::uint64_t id_;  // tells this tracker's day_keys() from another's on the same thread
@@ -99,8 +117,10 @@ class Tracker {
   const std::unordered_map<std::string_view, KnownEvent> known_events_;  // views of definitions_' names
   CounterStore& store_;
   TrackerOptions options_;
+  std::optional<snowplow::EventCopies> snowplow_;
   std::atomic<std::uint64_t> accepted_{0};
   std::atomic<std::uint64_t> rejected_{0};
+  std::atomic<std::uint64_t> snowplow_dropped_{0};
 };
 
 // Today's date in UTC from milliseconds since the epoch.

@@ -16,5 +16,6 @@ int run_token(const CommandArgs& args);
 int run_export(const CommandArgs& args);
 int run_track(const CommandArgs& args);
 int run_metrics(const CommandArgs& args);
+int run_outbox(const CommandArgs& args);
 
 }  // namespace ie::cli

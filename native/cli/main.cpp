@@ -27,6 +27,7 @@ const std::map<std::string, CommandEntry>& command_table() {
       {"export", {ie::cli::run_export, "print a store's counters as Redis commands for redis-cli --pipe"}},
       {"track", {ie::cli::run_track, "track one event into a store, as the backend API does"}},
       {"metrics", {ie::cli::run_metrics, "the service-ping report: every metric's value"}},
+      {"outbox", {ie::cli::run_outbox, "the Snowplow outbox: its depth, its dead letters, and requeuing them"}},
   };
   return table;
 }

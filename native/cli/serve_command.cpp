@@ -1,4 +1,6 @@
 // internal-events serve: the HTTP receiver.
+#include <unistd.h>
+
 #include <charconv>
 #include <iostream>
 #include <thread>
@@ -8,6 +10,8 @@
 #include "native/http/identity.hpp"
 #include "native/http/routes.hpp"
 #include "native/http/server.hpp"
+#include "native/snowplow/emitter.hpp"
+#include "native/snowplow/pseudonymizer.hpp"
 #include "native/tracker.hpp"
 
 namespace ie::cli {
@@ -18,15 +22,23 @@ constexpr const char* kUsage = R"(usage: internal-events serve [--listen HOST:PO
                             [--collector URL] [--identity-secret-file FILE] [--api-token-file FILE] [--strict]
                             [--allowed-origins A,B] [--max-body-bytes N] [--max-batch-events N]
                             [--rate-limit PER_SECOND] [--rate-burst N] [--idle-timeout SECONDS]
+                            [--app-id NAME] [--collector-ca-file FILE] [--collector-batch-bytes N] [--outbox-max-events N]
 
-Receives events over HTTP (/api/v4/usage_data/…), counts them in the store, and answers metric reads.
+Receives events over HTTP (/api/v4/usage_data/…, and from Snowplow trackers at
+/com.snowplowanalytics.snowplow/tp2 and /i), counts them in the store, answers metric reads, and
+forwards a Snowplow copy of every event to --collector through the store's durable outbox.
 
   --listen HOST:PORT            where to listen (default 127.0.0.1:8080; port 0 picks a free one)
   --definitions DIR             event and metric definitions (default config)
   --store URL                   sqlite:PATH (default sqlite:data/internal-events.sqlite3) or redis://HOST:PORT[/DB]
   --static DIR                  a site served at /
   --assets DIR                  the browser bundle served at /internal-events/ (default build/web)
-  --collector URL               Snowplow collector to forward events to
+  --collector URL               Snowplow collector to forward events to: http[s]://HOST[:PORT][/PATH]
+                                (events go to PATH/com.snowplowanalytics.snowplow/tp2; none: nothing is queued)
+  --collector-ca-file FILE      PEM certificates trusted for an https collector instead of the system's
+  --collector-batch-bytes N     most payload bytes per POST to the collector (default 65536)
+  --app-id NAME                 the Snowplow aid of forwarded events (default internal-events)
+  --outbox-max-events N         past this many waiting copies new ones are dropped and counted (default 10000000)
   --identity-secret-file FILE   HS256 secret: user ids then come only from signed identity tokens
   --api-token-file FILE         token for server-to-server callers and for reads
   --strict                      an unknown event is a 422 for the whole request
@@ -90,7 +102,36 @@ void announce(const Arguments& args, const CounterStore& store, const Definition
     std::cout << "warning: no --identity-secret-file: user_id, project_id and namespace_id are taken from request bodies as "
                  "they are (fine for local development only)\n";
   }
-  if (const auto collector = args.option("collector")) std::cout << "Snowplow forwarding: not yet implemented (--collector " << *collector << " is ignored)\n";
+  if (!args.option("collector")) std::cout << "Snowplow forwarding: off (no --collector): no Snowplow copies are queued\n";
+}
+
+// The emitter's name in the outbox: unique per process, readable in `outbox` leases and logs.
+std::string emitter_owner() {
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  return std::string(host) + ":" + std::to_string(::getpid()) + ":" + snowplow::random_uuid().substr(0, 8);
+}
+
+std::unique_ptr<snowplow::Emitter> start_emitter(const Arguments& args, CounterStore& store) {
+  const auto collector = args.option("collector");
+  if (!collector) return nullptr;
+  snowplow::CollectorOptions client_options;
+  client_options.ca_file = args.option("collector-ca-file");
+  snowplow::EmitterOptions options;
+  options.owner = emitter_owner();
+  options.batch_bytes = size_option(args, "collector-batch-bytes", options.batch_bytes);
+  auto client = std::make_unique<snowplow::CollectorClient>(snowplow::CollectorUrl::parse(*collector), client_options);
+  std::cout << "Snowplow forwarding: to " << client->url().describe() << ", through the outbox of " << store.describe() << '\n';
+  return std::make_unique<snowplow::Emitter>(store.outbox(), std::move(client), std::move(options));
+}
+
+TrackerOptions tracker_options(const Arguments& args) {
+  TrackerOptions options;
+  if (args.option("collector")) {
+    options.snowplow.emplace();
+    options.snowplow->app_id = args.option_or("app-id", options.snowplow->app_id);
+  }
+  return options;
 }
 
 }  // namespace
@@ -100,12 +141,16 @@ int run_serve(const CommandArgs& args) {
   if (printed_help(arguments, kUsage)) return 0;
   arguments.allow_only({"listen", "definitions", "store", "static", "assets", "collector", "identity-secret-file",
                         "api-token-file", "strict", "allowed-origins", "max-body-bytes", "max-batch-events", "rate-limit",
-                        "rate-burst", "idle-timeout"});
+                        "rate-burst", "idle-timeout", "app-id", "collector-ca-file", "collector-batch-bytes",
+                        "outbox-max-events"});
   const http::ReceiverConfig config = receiver_config(arguments);
   const auto endpoint = http::resolve_listen_address(arguments.option_or("listen", "127.0.0.1:8080"));
+  if (const auto url = arguments.option("collector")) snowplow::CollectorUrl::parse(*url);  // a bad URL stops us before the store opens
   const auto store = open_store(arguments.option_or("store", kDefaultStoreUrl));
-  Tracker tracker(definitions_option(arguments), *store);
-  http::Routes routes(tracker, config);
+  store->set_outbox_max_events(size_option(arguments, "outbox-max-events", kDefaultOutboxMaxEvents, 0));
+  Tracker tracker(definitions_option(arguments), *store, tracker_options(arguments));
+  const auto emitter = start_emitter(arguments, *store);
+  http::Routes routes(tracker, config, emitter.get());
   http::Server server(routes, endpoint, config, std::max(1u, std::thread::hardware_concurrency()));
 
   announce(arguments, *store, tracker.definitions(), config);
@@ -113,6 +158,7 @@ int run_serve(const CommandArgs& args) {
   const std::string host = local.address().is_v6() ? '[' + local.address().to_string() + ']' : local.address().to_string();
   std::cout << "listening on http://" << host << ':' << local.port() << std::endl;
   server.run();
+  if (emitter) emitter->stop();  // what it had in flight stays in the outbox
   std::cout << "stopped: every answered request is committed" << std::endl;
   return 0;
 }

@@ -14,6 +14,8 @@ void Cors::decorate(const Request& request, Response& response) const {
   const std::string origin(request[bhttp::field::origin]);
   if (!allows(origin)) return;
   response.set(bhttp::field::access_control_allow_origin, origin);
+  // Snowplow's browser tracker sends with credentials, and the browser drops the answer without this.
+  response.set(bhttp::field::access_control_allow_credentials, "true");
 }
 
 Response Cors::preflight(const Request& request) const {

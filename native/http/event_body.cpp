@@ -47,6 +47,7 @@ struct EventMembers {
   const JsonValue* project_id = nullptr;
   const JsonValue* namespace_id = nullptr;
   const JsonValue* additional_properties = nullptr;
+  const JsonValue* category = nullptr;
 
  private:
   const JsonValue** slot(std::string_view key) {
@@ -56,6 +57,7 @@ struct EventMembers {
     if (key == "project_id") return &project_id;
     if (key == "namespace_id") return &namespace_id;
     if (key == "additional_properties") return &additional_properties;
+    if (key == "category") return &category;
     return nullptr;
   }
 };
@@ -120,8 +122,10 @@ std::variant<TrackRequest, EventProblem> track_request_from(const JsonValue& eve
     if (!event.is_object()) throw ShapeError{"invalid_event", std::string("an event must be a JSON object, not ") + event.type_name()};
     const EventMembers members(event);
     const std::string_view name = event_name(members);
-    return TrackRequest{EventInput{std::string(name), identifiers(name, members, rule), properties(name, members)},
-                        event_id(name, members)};
+    TrackRequest request{EventInput{std::string(name), identifiers(name, members, rule), properties(name, members)},
+                         event_id(name, members)};
+    if (members.category && members.category->is_string()) request.category = members.category->string();
+    return request;
   } catch (const ShapeError& error) {
     return EventProblem{error.reason, error.message};
   }

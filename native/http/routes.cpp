@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <iostream>
+#include <type_traits>
 
 #include "native/http/responses.hpp"
 
@@ -16,18 +17,21 @@ constexpr const char* kReadinessProbeKey = "{event_counters}_internal_events_rea
 
 }  // namespace
 
-Routes::Routes(Tracker& tracker, const ReceiverConfig& config)
+Routes::Routes(Tracker& tracker, const ReceiverConfig& config, const snowplow::Emitter* emitter)
     : tracker_(tracker),
+      emitter_(emitter),
       max_body_bytes_(config.max_body_bytes),
       access_(config.identity_secret, config.api_token),
       cors_(config.allowed_origins),
       limiter_(config.requests_per_second, config.request_burst),
       files_(config.static_dir, config.assets_dir),
       track_(tracker, access_, metrics_, config.max_batch_events, config.strict),
+      snowplow_(tracker, access_, metrics_, config.max_batch_events),
       read_(tracker) {
   const auto pending = [](auto answer) {
-    return [answer](const Request& r, const Target&, Later& later) -> std::optional<Response> {
-      answer(r, std::move(later));
+    return [answer](const Request& r, const Target& t, Later& later) -> std::optional<Response> {
+      if constexpr (std::is_invocable_v<decltype(answer), const Request&, const Target&, Later>) answer(r, t, std::move(later));
+      else answer(r, std::move(later));
       return std::nullopt;
     };
   };
@@ -36,6 +40,10 @@ Routes::Routes(Tracker& tracker, const ReceiverConfig& config)
        pending([this](const Request& r, Later later) { track_.one(r, std::move(later)); })},
       {"/api/v4/usage_data/track_events", bhttp::verb::post, true,
        pending([this](const Request& r, Later later) { track_.batch(r, std::move(later)); })},
+      {"/com.snowplowanalytics.snowplow/tp2", bhttp::verb::post, true,
+       pending([this](const Request& r, Later later) { snowplow_.post(r, std::move(later)); })},
+      {"/i", bhttp::verb::get, true,
+       pending([this](const Request& r, const Target& t, Later later) { snowplow_.pixel(r, t, std::move(later)); })},
       {"/api/v4/usage_data/metrics", bhttp::verb::get, true,
        at_once([this](const Request& r, const Target& t) { access_.require_reader(r); return read_.metric(r, t); })},
       {"/api/v4/usage_data/service_ping", bhttp::verb::get, true,
@@ -158,7 +166,34 @@ Response Routes::readiness(const Request& request) {
 
 Response Routes::prometheus(const Request& request) {
   access_.require_reader(request);
-  return text_response(request, bhttp::status::ok, metrics_.exposition(), "text/plain; version=0.0.4; charset=utf-8");
+  return text_response(request, bhttp::status::ok, metrics_.exposition() + snowplow_exposition(), "text/plain; version=0.0.4; charset=utf-8");
+}
+
+// The outbox as the store has it now (every receiver's), and what this receiver's emitter did.
+std::string Routes::snowplow_exposition() const {
+  if (!tracker_.snowplow_copies()) return {};
+  std::string out;
+  const auto gauge = [&](const char* name, const char* help, const std::string& value) {
+    out.append("# HELP ").append(name).append(" ").append(help).append("\n# TYPE ").append(name).append(" gauge\n");
+    out.append(name).append(" ").append(value).append("\n");
+  };
+  try {
+    const std::int64_t now_ms = tracker_.now_ms();
+    const OutboxStatus status = tracker_.store().outbox().status(now_ms);
+    gauge("internal_events_outbox_depth", "Snowplow copies waiting in the outbox for the collector.", std::to_string(status.depth));
+    const double age = status.oldest_queued_at_ms ? static_cast<double>(now_ms - *status.oldest_queued_at_ms) / 1000 : 0;
+    gauge("internal_events_outbox_oldest_age_seconds", "Age of the oldest waiting Snowplow copy (0 when none waits).", std::to_string(age));
+    gauge("internal_events_outbox_dead_letters", "Snowplow copies the collector refused, kept as dead letters.", std::to_string(status.dead_letters));
+  } catch (const std::exception&) {
+    // The store is down: /-/readiness says so; the counters below are still this process's own.
+  }
+  out.append("# HELP internal_events_outbox_dropped_total Snowplow copies dropped because the outbox was full.\n"
+             "# TYPE internal_events_outbox_dropped_total counter\n"
+             "internal_events_outbox_dropped_total ")
+      .append(std::to_string(tracker_.snowplow_dropped_total()))
+      .append("\n");
+  if (emitter_) out += emitter_->prometheus_text();
+  return out;
 }
 
 }  // namespace ie::http

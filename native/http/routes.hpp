@@ -20,15 +20,18 @@
 #include "native/http/rate_limiter.hpp"
 #include "native/http/read_handler.hpp"
 #include "native/http/receiver_config.hpp"
+#include "native/http/snowplow_handler.hpp"
 #include "native/http/static_files.hpp"
 #include "native/http/target.hpp"
 #include "native/http/track_handler.hpp"
+#include "native/snowplow/emitter.hpp"
 
 namespace ie::http {
 
 class Routes {
  public:
-  Routes(Tracker& tracker, const ReceiverConfig& config);
+  // `emitter`: the one forwarding Snowplow copies, when a collector is set (for /-/metrics).
+  Routes(Tracker& tracker, const ReceiverConfig& config, const snowplow::Emitter* emitter = nullptr);
 
   // Where the answer goes: called exactly once, with what makes it, on this thread before
   // handle() returns or later from any thread. The session runs it on its own thread.
@@ -64,9 +67,11 @@ class Routes {
   static Response error_answer(const Request& request, std::exception_ptr thrown);
   Response readiness(const Request& request);
   Response prometheus(const Request& request);
+  std::string snowplow_exposition() const;
   const Route* find_route(const std::string& path) const;
 
   Tracker& tracker_;
+  const snowplow::Emitter* emitter_;
   std::size_t max_body_bytes_;
   Access access_;
   ReceiverMetrics metrics_;
@@ -74,6 +79,7 @@ class Routes {
   RateLimiter limiter_;
   StaticFiles files_;
   TrackHandler track_;
+  SnowplowHandler snowplow_;
   ReadHandler read_;
   std::vector<Route> routes_;
 };

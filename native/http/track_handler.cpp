@@ -59,6 +59,7 @@ void TrackHandler::batch(const Request& request, Later later) {
 void TrackHandler::track(const Request& request, std::span<const JsonValue> events, const JsonValue* batch_identity, bool is_batch,
                          Later later, Answer answer) {
   const IdentityRules rules = identity_rules(request, events, batch_identity);
+  const bool server_caller = access_.is_server_caller(request);  // its copies are the backend's (p=srv)
   if (strict_) refuse_unknown_events(events, is_batch);
   metrics_.batch_received(events.size());
   Outcome outcome;
@@ -72,7 +73,8 @@ void TrackHandler::track(const Request& request, std::span<const JsonValue> even
       outcome.rejected.emplace_back(index, std::move(*problem));
       continue;
     }
-    requests.push_back(std::move(std::get<TrackRequest>(parsed)));
+    TrackRequest& tracked = requests.emplace_back(std::move(std::get<TrackRequest>(parsed)));
+    tracked.origin = server_caller ? snowplow::Origin::backend : snowplow::Origin::browser;
     indexes.push_back(index);
   }
   commit(std::move(requests), std::move(indexes), std::move(outcome), std::move(later), std::move(answer));

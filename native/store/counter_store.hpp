@@ -2,7 +2,8 @@
 // Where counters live. Every store applies core's CounterWrites (Redis's semantics: PFADD, INCR,
 // INCRBYFLOAT, six-week TTLs) and answers the two questions metrics ask: the cardinality of a
 // union of HLL keys, and the sum of counter keys. Implementations: sqlite_store (embedded, the
-// default) and redis_store.
+// default) and redis_store. Each store also holds the Snowplow outbox (outbox.hpp), written in
+// the same commit as the counters, and the installation's settings (its instance secret).
 #include <boost/container/small_vector.hpp>
 #include <charconv>
 #include <cstdint>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "core/counter_writes.hpp"
+#include "native/store/outbox.hpp"
 #include "native/wait_for.hpp"
 
 namespace ie {
@@ -35,6 +37,7 @@ struct EventWrites {
 
   std::string event_id;  // empty: no deduplication
   boost::container::small_vector<CounterWrite, kInlineWrites> writes;
+  std::string snowplow_event{};  // its copy for the collector, queued in the outbox; empty: none
 };
 
 // The text INCRBYFLOAT receives for an amount: the shortest decimal that reads back as the same
@@ -48,6 +51,7 @@ inline std::string incrbyfloat_argument(double amount) {
 struct ApplyResult {
   std::size_t applied = 0;
   std::size_t duplicates = 0;  // events whose id was already seen: accepted, changed nothing
+  std::size_t snowplow_dropped = 0;  // copies not queued: the outbox was full (counters still applied)
 };
 
 // One key as stored, for `export`: raw value bytes as Redis's GET would return them.
@@ -89,6 +93,16 @@ class CounterStore {
 
   // A short description for start-up messages: "sqlite:data/x.sqlite3".
   virtual std::string describe() const = 0;
+
+  // The Snowplow copies waiting for the collector.
+  virtual Outbox& outbox() = 0;
+
+  // Past this many waiting entries, new Snowplow copies are dropped (and counted in ApplyResult).
+  virtual void set_outbox_max_events(std::uint64_t max_events) = 0;
+
+  // A setting of the installation, shared by every process on the store: the value kept under
+  // `name`, or `value_if_new` when there is none yet, which is kept then (the first writer wins).
+  virtual std::string setting(std::string_view name, std::string_view value_if_new) = 0;
 };
 
 // Opens "sqlite:PATH" or "redis://HOST:PORT[/DB]"; throws std::invalid_argument for other URLs.

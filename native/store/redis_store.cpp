@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <charconv>
 #include <condition_variable>
 #include <csignal>
@@ -17,15 +18,20 @@
 #include <unordered_map>
 #include <utility>
 
+#include "native/store/redis_connection.hpp"
+#include "native/store/redis_outbox.hpp"
 #include "native/thread_name.hpp"
 
 namespace ie {
 
 namespace {
 
-constexpr timeval kConnectTimeout{2, 0};
-constexpr timeval kCommandTimeout{10, 0};
-constexpr std::size_t kIdleConnections = 8;
+using redis::Command;
+using redis::Connection;
+using redis::ConnectionPool;
+using redis::Reply;
+using redis::text_of;
+
 constexpr std::array<std::string_view, 4> kOurPrefixes = {"{hll_counters}_", "{event_counters}_", "{event_sums}_",
                                                           "{event_ids}_"};
 
@@ -47,14 +53,20 @@ constexpr std::array<std::string_view, 4> kOurPrefixes = {"{hll_counters}_", "{e
 // INCRBYFLOAT stays one call per write, in order: Redis adds long doubles, and the SQLite store
 // repeats those very additions.
 //
-// KEYS: the id key of each event that has one, then each written key once.
-// ARGV: id window (ms), TTL (s), the number of id keys, the number of events without an id, then
-//       for each written key: p|i|f (PFADD, INCR, INCRBYFLOAT), n|r|x (no TTL, EXPIRE, EXPIRE NX),
-//       its number of writes, each write's event (the index of its id key, "0" without one), and
-//       for p and f each write's member or amount.
-// Returns {applied, duplicates}.
+// Last, the fresh events' Snowplow copies go into the outbox stream (XADD), unless it already
+// holds the most it may: in the same script, so a counted event always has its copy queued.
+//
+// KEYS: the id key of each event that has one, then each written key once, then the outbox stream
+//       when any event has a Snowplow copy.
+// ARGV: id window (ms), TTL (s), the number of id keys, the number of events without an id, the
+//       number of Snowplow copies, the outbox's bound, then for each written key: p|i|f (PFADD,
+//       INCR, INCRBYFLOAT), n|r|x (no TTL, EXPIRE, EXPIRE NX), its number of writes, each write's
+//       event (the index of its id key, "0" without one), and for p and f each write's member or
+//       amount; then for each Snowplow copy its event (as for writes) and its payload.
+// Returns {applied, duplicates, copies dropped because the outbox was full}.
 constexpr std::string_view kApplyScript = R"lua(#!lua
 local window, ttl, ids, applied = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+local copies, max_queued = tonumber(ARGV[5]), tonumber(ARGV[6])
 local seen, duplicates = {}, 0
 for k = 1, ids do
   if redis.call('SET', KEYS[k], '1', 'NX', 'PX', window) then
@@ -63,8 +75,8 @@ for k = 1, ids do
     seen[tostring(k)], duplicates = true, duplicates + 1
   end
 end
-local a = 5
-for k = ids + 1, #KEYS do
+local a = 7
+for k = ids + 1, #KEYS - (copies > 0 and 1 or 0) do
   local key, op, expiry, writes = KEYS[k], ARGV[a], ARGV[a + 1], tonumber(ARGV[a + 2])
   local events, count, values = a + 3, 0, {}
   for w = events, events + writes - 1 do
@@ -91,191 +103,24 @@ for k = ids + 1, #KEYS do
     end
   end
 end
-return {applied, duplicates}
+local dropped = 0
+if copies > 0 then
+  local outbox = KEYS[#KEYS]
+  local depth = redis.call('XLEN', outbox)
+  for c = 1, copies do
+    if not seen[ARGV[a]] then
+      if depth < max_queued then
+        redis.call('XADD', outbox, '*', 'p', ARGV[a + 1])
+        depth = depth + 1
+      else
+        dropped = dropped + 1
+      end
+    end
+    a = a + 2
+  end
+end
+return {applied, duplicates, dropped}
 )lua";
-
-// Error replies Redis gives before it runs anything: nothing was written, and trying again later
-// may work.
-bool refused_before_running(std::string_view error) {
-  constexpr std::array<std::string_view, 10> kRefusals = {"LOADING", "MISCONF", "READONLY",    "OOM",         "BUSY",
-                                                          "NOREPLICAS", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN", "NOAUTH"};
-  return std::any_of(kRefusals.begin(), kRefusals.end(), [&](std::string_view refusal) {
-    return error.starts_with(refusal) && (error.size() == refusal.size() || error[refusal.size()] == ' ');
-  });
-}
-
-struct FreeReply {
-  void operator()(redisReply* reply) const { freeReplyObject(reply); }
-};
-using Reply = std::unique_ptr<redisReply, FreeReply>;
-
-std::string_view text_of(const redisReply& reply) { return {reply.str, reply.len}; }
-
-// A command in RESP, as Redis reads it, written as its arguments are added, so each is copied
-// once. Written here rather than by hiredis's redisFormatCommandArgv, whose printf-style sdscatfmt
-// per argument and repeated buffer growth were a tenth of the receiver's CPU with the Redis store
-// (a batch's call has ~270 arguments).
-class Command {
- public:
-  Command() = default;
-  Command(std::initializer_list<std::string_view> arguments) {
-    for (const std::string_view argument : arguments) add(argument);
-  }
-
-  Command& add(std::string_view argument) { return add_joined(argument, {}); }
-  Command& add_number(std::size_t number) {
-    Digits digits;
-    return add(decimal(number, digits));
-  }
-  // One argument made of two pieces, as a key's prefix and the rest.
-  Command& add_joined(std::string_view first, std::string_view second) {
-    append_bulk(arguments_, first, second);
-    ++count_;
-    return *this;
-  }
-
-  // The whole command; `before`: arguments that go ahead of the added ones.
-  std::string resp(std::initializer_list<std::string_view> before = {}) const {
-    std::size_t size = kLongestHeader + arguments_.size();
-    for (const std::string_view argument : before) size += kLongestHeader + argument.size() + 2;
-    std::string out;
-    out.reserve(size);
-    append_header(out, '*', before.size() + count_);
-    for (const std::string_view argument : before) append_bulk(out, argument, {});
-    return out.append(arguments_);
-  }
-
- private:
-  using Digits = std::array<char, 20>;  // the most a std::size_t needs
-  static constexpr std::size_t kLongestHeader = 1 + std::tuple_size_v<Digits> + 2;
-
-  static std::string_view decimal(std::size_t number, Digits& digits) {
-    return {digits.data(), std::to_chars(digits.data(), digits.data() + digits.size(), number).ptr};
-  }
-  // "*3\r\n" or "$5\r\n": a marker, a count, CRLF.
-  static void append_header(std::string& out, char marker, std::size_t count) {
-    Digits digits;
-    out += marker;
-    out.append(decimal(count, digits)).append("\r\n");
-  }
-  // A bulk string: its length's header, its bytes (in two pieces), CRLF.
-  static void append_bulk(std::string& out, std::string_view first, std::string_view second) {
-    append_header(out, '$', first.size() + second.size());
-    out.append(first).append(second).append("\r\n");
-  }
-
-  std::string arguments_;
-  std::size_t count_ = 0;
-};
-
-// One hiredis connection. Any I/O failure throws StoreUnavailable and leaves it broken: the pool
-// then drops it, and the next call connects anew.
-class Connection {
- public:
-  explicit Connection(const RedisAddress& address) : address_(address) {
-    context_.reset(redisConnectWithTimeout(address.host.c_str(), address.port, kConnectTimeout));
-    if (!context_ || context_->err) io_failure("cannot connect");
-    redisSetTimeout(context_.get(), kCommandTimeout);
-    redisEnableKeepAlive(context_.get());
-    if (address.database != 0) {
-      expect_no_error(run(Command{"SELECT"}.add_number(address.database).resp()), "SELECT");
-    }
-  }
-
-  Reply run(std::string_view resp) {
-    append(resp);
-    return reply();
-  }
-
-  void append(std::string_view resp) {
-    if (redisAppendFormattedCommand(context_.get(), resp.data(), resp.size()) != REDIS_OK) {
-      io_failure("cannot send");
-    }
-  }
-
-  // Writes what append() buffered; reply() would, but only once every call is made.
-  void flush() {
-    int done = 0;
-    while (!done) {
-      if (redisBufferWrite(context_.get(), &done) != REDIS_OK) io_failure("cannot send");
-    }
-  }
-
-  Reply reply() {
-    void* raw = nullptr;
-    if (redisGetReply(context_.get(), &raw) != REDIS_OK || !raw) io_failure("no reply");
-    return Reply(static_cast<redisReply*>(raw));
-  }
-
-  // An error reply: StoreUnavailable when Redis refused to run the command, else a plain error.
-  const redisReply& expect_no_error(const Reply& reply, std::string_view command) const {
-    if (reply->type != REDIS_REPLY_ERROR) return *reply;
-    const std::string message = address_.url() + ": " + std::string(command) + ": " + std::string(text_of(*reply));
-    if (refused_before_running(text_of(*reply))) throw StoreUnavailable(message);
-    throw std::runtime_error(message);
-  }
-
-  // Whether an idle connection can still be used: nothing may be waiting to be read on it. A
-  // server that went away (restart, idle timeout) has closed it, and the socket is readable.
-  bool still_open() const {
-    pollfd socket{context_->fd, POLLIN, 0};
-    return context_->err == 0 && ::poll(&socket, 1, 0) == 0;
-  }
-
- private:
-  [[noreturn]] void io_failure(const char* what) const {
-    const std::string why = context_ ? context_->errstr : "out of memory";
-    throw StoreUnavailable(address_.url() + ": " + what + ": " + (why.empty() ? "connection closed" : why));
-  }
-
-  struct Free {
-    void operator()(redisContext* context) const { redisFree(context); }
-  };
-  const RedisAddress& address_;
-  std::unique_ptr<redisContext, Free> context_;
-};
-
-// Idle connections. A connection goes back only after a use that did not throw: after an
-// exception it may hold unread replies or a broken socket, and is closed instead.
-class ConnectionPool {
- public:
-  explicit ConnectionPool(const RedisAddress& address) : address_(address) {}
-
-  template <typename Use>
-  auto with_connection(Use&& use) {
-    std::unique_ptr<Connection> connection = take();
-    if constexpr (std::is_void_v<std::invoke_result_t<Use&, Connection&>>) {
-      use(*connection);
-      give_back(std::move(connection));
-    } else {
-      auto result = use(*connection);
-      give_back(std::move(connection));
-      return result;
-    }
-  }
-
- private:
-  std::unique_ptr<Connection> take() {
-    {
-      const std::lock_guard lock(mutex_);
-      while (!idle_.empty()) {
-        auto connection = std::move(idle_.back());
-        idle_.pop_back();
-        if (connection->still_open()) return connection;
-      }
-    }
-    return std::make_unique<Connection>(address_);
-  }
-
-  void give_back(std::unique_ptr<Connection> connection) {
-    const std::lock_guard lock(mutex_);
-    if (idle_.size() < kIdleConnections) idle_.push_back(std::move(connection));
-  }
-
-  const RedisAddress& address_;
-  std::mutex mutex_;
-  std::vector<std::unique_ptr<Connection>> idle_;
-};
 
 // A batch's writes to one key with one operation, in the order the events made them.
 struct KeyWrites {
@@ -321,17 +166,21 @@ std::string_view operation_code(CounterOperation operation) {
 std::string_view expiry_code(Expiry expiry) { return expiry == Expiry::refresh ? "r" : expiry == Expiry::if_none ? "x" : "n"; }
 
 // The script's arguments for a batch: EVALSHA or EVAL and the script go before them.
-Command script_arguments(const std::vector<EventWrites>& events) {
+Command script_arguments(const std::vector<EventWrites>& events, std::uint64_t outbox_max_events) {
   const std::vector<KeyWrites> groups = writes_by_key(events);
   const auto has_id = [](const EventWrites& event) { return !event.event_id.empty(); };
+  const auto has_copy = [](const EventWrites& event) { return !event.snowplow_event.empty(); };
   const auto ids = static_cast<std::size_t>(std::count_if(events.begin(), events.end(), has_id));
+  const auto copies = static_cast<std::size_t>(std::count_if(events.begin(), events.end(), has_copy));
   Command call;
-  call.add_number(ids + groups.size());
+  call.add_number(ids + groups.size() + (copies ? 1 : 0));
   for (const auto& event : events) {
     if (has_id(event)) call.add_joined(kEventIdKeyPrefix, event.event_id);
   }
   for (const auto& group : groups) call.add(group.key);
+  if (copies) call.add(redis::kOutboxKey);
   call.add_number(kEventIdWindowMs).add_number(kWeeklyKeyTtlSeconds).add_number(ids).add_number(events.size() - ids);
+  call.add_number(copies).add_number(outbox_max_events);
   for (const auto& group : groups) {
     call.add(operation_code(group.operation)).add(expiry_code(group.expiry)).add_number(group.writes.size());
     for (const auto& [id_key, write] : group.writes) call.add_number(id_key);
@@ -339,6 +188,11 @@ Command script_arguments(const std::vector<EventWrites>& events) {
       if (group.operation == CounterOperation::pfadd) call.add(write->member);
       if (group.operation == CounterOperation::incrbyfloat) call.add(incrbyfloat_argument(write->amount));
     }
+  }
+  std::size_t id_key = 0;
+  for (const auto& event : events) {
+    if (has_id(event)) ++id_key;
+    if (has_copy(event)) call.add_number(has_id(event) ? id_key : 0).add(event.snowplow_event);
   }
   return call;
 }
@@ -464,7 +318,7 @@ struct RedisStore::Impl {
     std::vector<Command> calls;
     calls.reserve(batch.size());
     for (const Pending& pending : batch) {
-      connection.append(calls.emplace_back(script_arguments(pending.events)).resp({"EVALSHA", sha}));
+      connection.append(calls.emplace_back(script_arguments(pending.events, outbox_max_events)).resp({"EVALSHA", sha}));
       connection.flush();
     }
     std::vector<std::size_t> unknown_script;
@@ -481,8 +335,9 @@ struct RedisStore::Impl {
   Outcome outcome_of(const Connection& connection, const Reply& reply, std::string_view command) const {
     try {
       connection.expect_no_error(reply, command);
-      if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2) throw std::runtime_error(address.url() + ": unexpected script reply");
-      return {nullptr, {static_cast<std::size_t>(reply->element[0]->integer), static_cast<std::size_t>(reply->element[1]->integer)}};
+      if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 3) throw std::runtime_error(address.url() + ": unexpected script reply");
+      const auto count = [&](std::size_t i) { return static_cast<std::size_t>(reply->element[i]->integer); };
+      return {nullptr, {count(0), count(1), count(2)}};
     } catch (...) {
       return {std::current_exception(), {}};
     }
@@ -504,6 +359,8 @@ struct RedisStore::Impl {
   ConnectionPool pool;
   std::mutex mutex;
   std::string sha;  // of kApplyScript, once the server told it
+  std::atomic<std::uint64_t> outbox_max_events{kDefaultOutboxMaxEvents};
+  redis::RedisOutbox outbox{pool};
 
   std::mutex queue_mutex;
   std::condition_variable wake;
@@ -594,5 +451,18 @@ std::vector<StoredKey> RedisStore::dump(std::int64_t now_ms) {
 }
 
 std::string RedisStore::describe() const { return impl_->address.url(); }
+
+Outbox& RedisStore::outbox() { return impl_->outbox; }
+
+void RedisStore::set_outbox_max_events(std::uint64_t max_events) { impl_->outbox_max_events = max_events; }
+
+// HSETNX, then HGET: the first receiver's value is everyone's.
+std::string RedisStore::setting(std::string_view name, std::string_view value_if_new) {
+  return impl_->pool.with_connection([&](Connection& connection) {
+    connection.expect_no_error(connection.run(Command{"HSETNX", redis::kSettingsKey, name, value_if_new}.resp()), "HSETNX");
+    const Reply reply = connection.run(Command{"HGET", redis::kSettingsKey, name}.resp());
+    return std::string(text_of(connection.expect_no_error(reply, "HGET")));
+  });
+}
 
 }  // namespace ie

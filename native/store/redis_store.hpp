@@ -13,18 +13,9 @@
 #include <string>
 
 #include "native/store/counter_store.hpp"
+#include "native/store/redis_connection.hpp"
 
 namespace ie {
-
-struct RedisAddress {
-  std::string host;
-  int port = 6379;
-  int database = 0;
-
-  // "redis://HOST:PORT[/DB]" (HOST may be [IPv6]); throws std::invalid_argument.
-  static RedisAddress parse(const std::string& url);
-  std::string url() const;
-};
 
 class RedisStore final : public CounterStore {
  public:
@@ -42,6 +33,9 @@ class RedisStore final : public CounterStore {
   // times are now_ms plus the key's PTTL.
   std::vector<StoredKey> dump(std::int64_t now_ms) override;
   std::string describe() const override;
+  Outbox& outbox() override;
+  void set_outbox_max_events(std::uint64_t max_events) override;
+  std::string setting(std::string_view name, std::string_view value_if_new) override;
 
  private:
   struct Impl;

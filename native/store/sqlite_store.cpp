@@ -12,6 +12,7 @@
 #include <optional>
 #include <thread>
 
+#include "native/store/sqlite_outbox.hpp"
 #include "native/store/sqlite_readers.hpp"
 #include "native/store/sqlite_writer.hpp"
 #include "native/thread_name.hpp"
@@ -39,7 +40,7 @@ std::filesystem::path with_parent_folders(const std::filesystem::path& path) {
 // Group commit: callers queue requests; the writer thread commits whatever has queued up.
 
 struct SqliteStore::Impl {
-  explicit Impl(const std::filesystem::path& file) : path(with_parent_folders(file)), writer(path), readers(path) {
+  explicit Impl(const std::filesystem::path& file) : path(with_parent_folders(file)), writer(path), readers(path), outbox(path) {
     thread = std::thread([this] {
       name_this_thread("ie-sqlite-write");
       run_writer();
@@ -106,6 +107,7 @@ struct SqliteStore::Impl {
   std::filesystem::path path;
   Writer writer;  // only the writer thread touches it
   ReaderPool readers;
+  sqlite::SqliteOutbox outbox;
   std::optional<std::int64_t> caller_clock_offset_ms;  // latest batch's now_ms minus the wall clock; writer thread only
 
   std::mutex mutex;
@@ -143,5 +145,14 @@ std::vector<StoredKey> SqliteStore::dump(std::int64_t now_ms) {
 }
 
 std::string SqliteStore::describe() const { return "sqlite:" + impl_->path.string(); }
+
+Outbox& SqliteStore::outbox() { return impl_->outbox; }
+
+void SqliteStore::set_outbox_max_events(std::uint64_t max_events) { impl_->writer.outbox_max_events = max_events; }
+
+std::string SqliteStore::setting(std::string_view name, std::string_view value_if_new) {
+  const sqlite::Connection db(impl_->path);
+  return sqlite::keep_setting(db, name, value_if_new);
+}
 
 }  // namespace ie

@@ -6,6 +6,8 @@
 //       HLLs as Redis's bytes, totals as integers, sums as the decimal text INCRBYFLOAT leaves
 //   event_id_log(row INTEGER PRIMARY KEY, expires_at_ms INTEGER, ids BLOB)
 //       the ids of one request, appended; the writer decides duplicates from them in memory
+//   outbox, outbox_dead, outbox_lease   the Snowplow copies (sqlite_outbox.hpp)
+//   settings(name TEXT PRIMARY KEY, value TEXT)   the installation's own: its instance secret
 //
 // Durability: WAL with synchronous=FULL, so a commit is on disk before apply_async() calls back.
 // Fsyncs are the cost, so writes are group-committed: apply_async() queues its events and
@@ -36,6 +38,9 @@ class SqliteStore final : public CounterStore {
   double sum(const std::vector<std::string>& keys, std::int64_t now_ms) override;
   std::vector<StoredKey> dump(std::int64_t now_ms) override;
   std::string describe() const override;
+  Outbox& outbox() override;
+  void set_outbox_max_events(std::uint64_t max_events) override;
+  std::string setting(std::string_view name, std::string_view value_if_new) override;
 
  private:
   struct Impl;

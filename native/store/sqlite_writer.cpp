@@ -7,6 +7,7 @@
 #include <variant>
 
 #include "native/store/event_id_log.hpp"
+#include "native/store/sqlite_outbox.hpp"
 
 namespace ie::sqlite {
 
@@ -20,6 +21,11 @@ CREATE TABLE IF NOT EXISTS counters (key TEXT PRIMARY KEY, value BLOB NOT NULL, 
 CREATE INDEX IF NOT EXISTS counters_by_expiry ON counters (expires_at_ms) WHERE expires_at_ms IS NOT NULL;
 CREATE TABLE IF NOT EXISTS event_id_log (row INTEGER PRIMARY KEY AUTOINCREMENT, expires_at_ms INTEGER NOT NULL, ids BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS event_id_log_by_expiry ON event_id_log (expires_at_ms);
+CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, queued_at_ms INTEGER NOT NULL, payload TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS outbox_dead (seq INTEGER PRIMARY KEY, queued_at_ms INTEGER NOT NULL, payload TEXT NOT NULL,
+                                        status INTEGER NOT NULL, reason TEXT NOT NULL, dead_at_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS outbox_lease (id INTEGER PRIMARY KEY CHECK (id = 1), owner TEXT NOT NULL, expires_at_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 )sql";
 
 // Before event_id_log, ids were rows of their own; a file written then keeps them.
@@ -39,7 +45,8 @@ Writer::Writer(const std::filesystem::path& path)
       log_ids_(db_, "INSERT INTO event_id_log (expires_at_ms, ids) VALUES (?1, ?2)"),
       logged_since_(db_, "SELECT row, expires_at_ms, ids FROM event_id_log WHERE row > ?1 ORDER BY row"),
       purge_counters_(db_, "DELETE FROM counters WHERE expires_at_ms < ?1"),
-      purge_ids_(db_, "DELETE FROM event_id_log WHERE expires_at_ms < ?1") {
+      purge_ids_(db_, "DELETE FROM event_id_log WHERE expires_at_ms < ?1"),
+      queue_snowplow_(db_, "INSERT INTO outbox (queued_at_ms, payload) VALUES (?1, ?2)") {
   move_ids_out_of_old_table();
 }
 
@@ -47,6 +54,7 @@ std::vector<ApplyResult> Writer::commit(const std::vector<Request>& batch) {
   std::vector<ApplyResult> results;
   const std::int64_t logged_before = last_logged_row_;
   begin_.run();
+  outbox_depth_.reset();
   try {
     forget_if_written_elsewhere();
     // A request's ids are fetched into the cache while the one before is applied: fetched just
@@ -174,6 +182,7 @@ ApplyResult Writer::apply(const Request& request) {
       continue;
     }
     for (const auto& write : event.writes) redis_write(counter_for_write(write.key, request.now_ms), write, request.now_ms);
+    if (!event.snowplow_event.empty() && !queue_snowplow(event.snowplow_event, request.now_ms)) ++result.snowplow_dropped;
     ++result.applied;
   }
   new_ids_ += std::string_view(request.ids.all_logged()).substr(copied_up_to);
@@ -193,6 +202,18 @@ void Writer::log_new_ids() {
 void Writer::forget_new_ids() {
   new_ids_.clear();
   new_ids_expire_at_ms_ = 0;
+}
+
+// The outbox's depth is read once per commit that queues anything, then counted along.
+bool Writer::queue_snowplow(std::string_view payload, std::int64_t now_ms) {
+  if (!outbox_depth_) outbox_depth_ = outbox_depth(db_);
+  if (*outbox_depth_ >= outbox_max_events) return false;
+  const ResetOnExit reset(queue_snowplow_);
+  queue_snowplow_.bind(1, now_ms);
+  queue_snowplow_.bind(2, payload);
+  queue_snowplow_.step();
+  ++*outbox_depth_;
+  return true;
 }
 
 // A batch writes the same few keys over and over: after the first write, a key is found by its

@@ -2,7 +2,9 @@
 // The writer: the one connection that writes, used only by the store's writer thread. It owns the
 // schema, applies a batch of queued requests in one transaction (group commit) through the
 // counter cache, and deletes expired rows when asked to purge.
+#include <atomic>
 #include <cstdint>
+#include <optional>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -36,6 +38,10 @@ class Writer {
   // Deletes the counters and event ids that expired before now_ms.
   void purge(std::int64_t now_ms);
 
+  Connection& connection() { return db_; }
+
+  std::atomic<std::uint64_t> outbox_max_events{kDefaultOutboxMaxEvents};
+
  private:
   static Connection create_schema(const std::filesystem::path& path);
   void move_ids_out_of_old_table();
@@ -46,6 +52,7 @@ class Writer {
   void log_new_ids();
   void forget_new_ids();
   void prefetch_ids(const Request& request);
+  bool queue_snowplow(std::string_view payload, std::int64_t now_ms);  // false: the outbox is full
   EventIdSet& known_ids();
   Counter& counter_for_write(CounterKey key, std::int64_t now_ms);
   Counter load(const std::string& key);
@@ -54,7 +61,7 @@ class Writer {
   void write_row(const std::string& key, const Counter& counter);
 
   Connection db_;
-  Statement begin_, commit_, data_version_, select_, upsert_, log_ids_, logged_since_, purge_counters_, purge_ids_;
+  Statement begin_, commit_, data_version_, select_, upsert_, log_ids_, logged_since_, purge_counters_, purge_ids_, queue_snowplow_;
   CounterCache cache_;
   std::vector<CounterCache::Entry*> dirty_;                        // in the order first written
   std::unordered_map<CounterKey, CounterCache::Entry*> dirty_by_key_;  // the same, found by key
@@ -64,6 +71,7 @@ class Writer {
   std::int64_t new_ids_expire_at_ms_ = 0;  // the latest expiry among them
   std::int64_t last_logged_row_ = 0;       // the log's rows up to this one are in ids_
   std::int64_t data_version_seen_ = -1;
+  std::optional<std::uint64_t> outbox_depth_;  // in the open transaction, once read
 };
 
 }  // namespace ie::sqlite
