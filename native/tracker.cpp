@@ -71,8 +71,9 @@ EventWrites Tracker::writes_for(const Event& event, const std::vector<CounterRul
   // moved out and its skipped rules taken before logging, which may track events itself.
   thread_local CounterPlan plan;
   plan_counter_writes(rules, event, keys, plan);
+  std::string copy = snowplow_copy(event, request, now_ms);  // before the event id is moved out: it carries the same eid
   EventWrites writes{std::move(request.event_id), {std::make_move_iterator(plan.writes.begin()), std::make_move_iterator(plan.writes.end())},
-                     snowplow_copy(event, request, now_ms)};
+                     std::move(copy)};
   if (!plan.skipped.empty()) {
     const std::vector<std::string> skipped = std::exchange(plan.skipped, {});
     for (const auto& reason : skipped) options_.log("event '" + event.name + "': skipped " + reason);
@@ -80,7 +81,6 @@ EventWrites Tracker::writes_for(const Event& event, const std::vector<CounterRul
   return writes;
 }
 
-// Read before writes_for() moves the event id out: the copy carries the same eid.
 std::string Tracker::snowplow_copy(const Event& event, TrackRequest& request, std::int64_t now_ms) const {
   if (!snowplow_ || !request.send_snowplow_event) return {};
   if (!request.forwarded_snowplow_event.empty()) return std::move(request.forwarded_snowplow_event);
