@@ -23,6 +23,7 @@ constexpr const char* kUsage = R"(usage: internal-events serve [--listen HOST:PO
                             [--allowed-origins A,B] [--max-body-bytes N] [--max-batch-events N]
                             [--rate-limit PER_SECOND] [--rate-burst N] [--idle-timeout SECONDS]
                             [--app-id NAME] [--collector-ca-file FILE] [--collector-batch-bytes N] [--outbox-max-events N]
+                            [--collector-timeout SECONDS]
 
 Receives events over HTTP (/api/v4/usage_data/…, and from Snowplow trackers at
 /com.snowplowanalytics.snowplow/tp2 and /i), counts them in the store, answers metric reads, and
@@ -37,6 +38,7 @@ forwards a Snowplow copy of every event to --collector through the store's durab
                                 (events go to PATH/com.snowplowanalytics.snowplow/tp2; none: nothing is queued)
   --collector-ca-file FILE      PEM certificates trusted for an https collector instead of the system's
   --collector-batch-bytes N     most payload bytes per POST to the collector (default 65536)
+  --collector-timeout SECONDS   a collector that has not answered this long is retried (default 10)
   --app-id NAME                 the Snowplow aid of forwarded events (default internal-events)
   --outbox-max-events N         past this many waiting copies new ones are dropped and counted (default 10000000)
   --identity-secret-file FILE   HS256 secret: user ids then come only from signed identity tokens
@@ -117,6 +119,7 @@ std::unique_ptr<snowplow::Emitter> start_emitter(const Arguments& args, CounterS
   if (!collector) return nullptr;
   snowplow::CollectorOptions client_options;
   client_options.ca_file = args.option("collector-ca-file");
+  client_options.timeout = std::chrono::seconds(size_option(args, "collector-timeout", 10));
   snowplow::EmitterOptions options;
   options.owner = emitter_owner();
   options.batch_bytes = size_option(args, "collector-batch-bytes", options.batch_bytes);
@@ -142,7 +145,7 @@ int run_serve(const CommandArgs& args) {
   arguments.allow_only({"listen", "definitions", "store", "static", "assets", "collector", "identity-secret-file",
                         "api-token-file", "strict", "allowed-origins", "max-body-bytes", "max-batch-events", "rate-limit",
                         "rate-burst", "idle-timeout", "app-id", "collector-ca-file", "collector-batch-bytes",
-                        "outbox-max-events"});
+                        "outbox-max-events", "collector-timeout"});
   const http::ReceiverConfig config = receiver_config(arguments);
   const auto endpoint = http::resolve_listen_address(arguments.option_or("listen", "127.0.0.1:8080"));
   if (const auto url = arguments.option("collector")) snowplow::CollectorUrl::parse(*url);  // a bad URL stops us before the store opens

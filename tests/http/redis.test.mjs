@@ -4,33 +4,9 @@
 // acknowledged events can be counted after its restart: none may be missing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 
+import { haveRedis, killRedis, startRedis } from '../support/redis_process.mjs';
 import { SUGGESTION, answer, eventId, freePort, post, startReceiver, stop, tempDir, total } from './receiver.mjs';
-
-const haveRedis = spawnSync('redis-server', ['--version']).status === 0;
-
-function startRedis(port, dir) {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes',
-    '--appendfsync', 'always', '--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`redis-server did not start:\n${output}`)), 10000);
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-      if (/Ready to accept connections/.test(output)) {
-        clearTimeout(timer);
-        resolve({ child, exited });
-      }
-    });
-  });
-}
-
-async function killRedis(redis) {
-  redis.child.kill('SIGKILL');
-  await redis.exited;
-}
 
 function event(n) {
   return { event: SUGGESTION, user_id: n, eid: eventId(n) };
