@@ -65,23 +65,25 @@ std::string contexts_json(const EventCopy& copy, const Installation& installatio
 constexpr std::string_view kBase64Url = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 constexpr std::string_view kBase64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
+// Written into a buffer sized up front: appending a character at a time was a tenth of the
+// receiver's time, the contexts being most of a payload's bytes.
 std::string encode(std::string_view bytes, std::string_view alphabet, bool pad) {
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  for (; i + 3 <= bytes.size(); i += 3) {
-    const std::uint32_t n = static_cast<std::uint8_t>(bytes[i]) << 16 | static_cast<std::uint8_t>(bytes[i + 1]) << 8 |
-                            static_cast<std::uint8_t>(bytes[i + 2]);
-    for (const int shift : {18, 12, 6, 0}) out += alphabet[(n >> shift) & 63];
+  const std::size_t whole = bytes.size() / 3, rest = bytes.size() % 3;
+  std::string out(whole * 4 + (rest == 0 ? 0 : pad ? 4 : rest + 1), '=');
+  const auto* in = reinterpret_cast<const unsigned char*>(bytes.data());
+  char* to = out.data();
+  for (std::size_t i = 0; i < whole; ++i, in += 3, to += 4) {
+    const std::uint32_t n = std::uint32_t{in[0]} << 16 | std::uint32_t{in[1]} << 8 | in[2];
+    to[0] = alphabet[n >> 18];
+    to[1] = alphabet[(n >> 12) & 63];
+    to[2] = alphabet[(n >> 6) & 63];
+    to[3] = alphabet[n & 63];
   }
-  const std::size_t rest = bytes.size() - i;
   if (rest) {
-    std::uint32_t n = static_cast<std::uint8_t>(bytes[i]) << 16;
-    if (rest == 2) n |= static_cast<std::uint8_t>(bytes[i + 1]) << 8;
-    out += alphabet[(n >> 18) & 63];
-    out += alphabet[(n >> 12) & 63];
-    if (rest == 2) out += alphabet[(n >> 6) & 63];
-    if (pad) out.append(rest == 1 ? "==" : "=");
+    const std::uint32_t n = std::uint32_t{in[0]} << 16 | (rest == 2 ? std::uint32_t{in[1]} << 8 : 0);
+    to[0] = alphabet[n >> 18];
+    to[1] = alphabet[(n >> 12) & 63];
+    if (rest == 2) to[2] = alphabet[(n >> 6) & 63];
   }
   return out;
 }
