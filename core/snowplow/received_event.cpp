@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "core/number_text.hpp"
 #include "core/snowplow/payload.hpp"
 
 namespace ie::snowplow {
@@ -20,12 +21,31 @@ std::optional<std::int64_t> whole_number(std::string_view text) {
   return number;
 }
 
+// JSON's number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+bool is_json_number(std::string_view text) {
+  std::size_t i = 0;
+  const auto digits = [&] {
+    const std::size_t start = i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+    return i > start;
+  };
+  if (i < text.size() && text[i] == '-') ++i;
+  if (i < text.size() && text[i] == '0') ++i;
+  else if (!digits()) return false;
+  if (i < text.size() && text[i] == '.' && (++i, !digits())) return false;
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == text.size();
+}
+
+// parse_double, not std::from_chars: Emscripten's libc++ has no floating-point from_chars.
 std::optional<Scalar> number_value(std::string_view text) {
   if (auto whole = whole_number(text)) return Scalar{*whole};
-  double number = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
-  if (text.empty() || error != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return Scalar{number};
+  if (!is_json_number(text)) return std::nullopt;
+  return Scalar{parse_double(text)};
 }
 
 // An identifier in a context: an integer, or (as some trackers send them) its decimal text.

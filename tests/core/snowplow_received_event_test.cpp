@@ -79,3 +79,14 @@ TEST_CASE("forwarded as it came, without stm, with raw user ids replaced by thei
   CHECK(kept["uid"] == "alice@example.com");  // not a raw integer id: ours to leave alone
   CHECK(json::parse(kept["co"].get<std::string>())["data"][0]["data"]["user_id"] == "pseudo");
 }
+
+TEST_CASE("se_va follows JSON's number grammar") {
+  const auto value = [](const char* text) {
+    return read({{"e", "se"}, {"p", "web"}, {"tv", "t"}, {"se_ac", "x"}, {"se_va", text}}).structured->properties.find("value")->second;
+  };
+  CHECK(std::get<double>(value("-1.5e3")) == -1500);
+  CHECK(std::get<std::int64_t>(value("-7")) == -7);
+  for (const char* bad : {"1.", ".5", "01x", "1e", "--1", "0x10", " 1"}) {
+    CHECK_MESSAGE(problem({{"e", "se"}, {"p", "web"}, {"tv", "t"}, {"se_ac", "x"}, {"se_va", bad}}).starts_with("se_va must be a number"), bad);
+  }
+}
