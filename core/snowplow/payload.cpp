@@ -3,7 +3,7 @@
 // the counting itself.
 #include "core/snowplow/payload.hpp"
 
-#include <array>
+#include <cmath>
 #include <cstdio>
 
 #include "core/iso_week.hpp"
@@ -160,7 +160,10 @@ std::string structured_event_json(const EventCopy& copy, const Installation& ins
   if (const Scalar* property = event.property("property"); property && is_string(*property)) {
     append_member(out, "se_pr", std::get<std::string>(*property));
   }
-  if (const Scalar* value = event.property("value"); value && is_number(*value)) append_member(out, "se_va", scalar_text(*value));
+  // A NaN or infinity has no text a collector reads as a number: left out as an absent value is.
+  if (const Scalar* value = event.property("value"); value && is_number(*value) && std::isfinite(as_double(*value))) {
+    append_member(out, "se_va", scalar_text(*value));
+  }
   append_member(out, "cx", base64url(contexts_json(copy, installation)));
   out += '}';
   return out;
@@ -171,8 +174,12 @@ std::string base64url(std::string_view bytes) { return encode(bytes, kBase64Url,
 std::string base64(std::string_view bytes) { return encode(bytes, kBase64, true); }
 
 std::optional<std::string> decode_base64(std::string_view text) {
+  // Padding, when there is any, must be what RFC 4648 writes: to a multiple of four, at most "==".
+  const std::size_t padded_size = text.size();
   while (!text.empty() && text.back() == '=') text.remove_suffix(1);
+  const std::size_t padding = padded_size - text.size();
   if (text.size() % 4 == 1) return std::nullopt;
+  if (padding > 0 && (padded_size % 4 != 0 || padding > 2)) return std::nullopt;
   std::string out;
   out.reserve(text.size() * 3 / 4);
   std::uint32_t bits = 0;
@@ -225,7 +232,8 @@ std::string payload_data_body(const std::vector<std::string_view>& queued_events
     out += '{';
     out += stm;
     const std::string_view members = event.substr(1);  // past the '{'
-    if (members.size() > 1) out += ',';  // not "{}"
+    const std::size_t first = members.find_first_not_of(" \t\r\n");
+    if (first != std::string_view::npos && members[first] != '}') out += ',';  // not "{}" nor "{ }"
     out += members;
   }
   out += "]}";

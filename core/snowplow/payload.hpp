@@ -45,23 +45,24 @@ std::string_view platform_of(Origin origin);  // "srv", "web"
 std::string_view source_of(Origin origin);    // "internal-events-cpp", "internal-events-js", "snowplow-tracker"
 
 // What the installation says about itself in every standard context. Unset values are null.
+// The optionals say `{}` so that a designated initializer leaving them out passes -Wextra.
 struct Installation {
   std::string app_id = std::string(kDefaultAppId);
   std::string tracker_namespace = "internal-events";
   std::string environment = "production";
-  std::optional<std::string> instance_id;         // a UUID, kept in the store
-  std::optional<std::string> host_name;
+  std::optional<std::string> instance_id{};  // a UUID, kept in the store
+  std::optional<std::string> host_name{};
   std::string instance_version = INTERNAL_EVENTS_VERSION;
   std::string deployment_type = "self-managed";
-  std::optional<std::string> realm;
+  std::optional<std::string> realm{};
 };
 
-// One validated event and what it needs besides the Event itself.
+// One validated event and what it needs besides the Event itself (the `{}` as in Installation).
 struct EventCopy {
   const Event* event;
   Origin origin = Origin::backend;
-  std::string category;  // empty: InternalEventTracking
-  std::string eid;       // UUID v4
+  std::string category{};  // empty: InternalEventTracking
+  std::string eid{};       // UUID v4
   std::int64_t tracked_at_ms = 0;  // dtm, and the context's context_generated_at
   std::optional<std::string> user_id{};         // already pseudonymised (44 base64 characters)
   std::optional<std::string> global_user_id{};  // already pseudonymised
