@@ -10,14 +10,15 @@ function run(...args) {
   return { code: result.status, out: result.stdout, err: result.stderr };
 }
 
-test('serve announces where it listens, the store, the definitions and what is not forwarded', async (t) => {
-  const receiver = await receiverFor(t, ['--collector', 'http://collector.example']);
+test('serve announces where it listens, the store, the definitions and where Snowplow copies go', async (t) => {
+  // Nothing listens on the discard port; no event is tracked, so nothing is sent there either.
+  const receiver = await receiverFor(t, ['--collector', 'http://127.0.0.1:9']);
   const output = receiver.output();
   assert.match(output, /^listening on http:\/\/127\.0\.0\.1:\d+$/m);
   assert.doesNotMatch(output, /^listening on http:\/\/127\.0\.0\.1:0$/m);
   assert.match(output, /^store: sqlite:.*x\.sqlite3$/m);
   assert.match(output, /^definitions: config \(3 events, \d+ metrics\)$/m);
-  assert.match(output, /Snowplow forwarding: not yet implemented/);
+  assert.match(output, /^Snowplow forwarding: to http:\/\/127\.0\.0\.1:9\/com\.snowplowanalytics\.snowplow\/tp2, through the outbox of sqlite:.*x\.sqlite3$/m);
   const head = await fetch(`${receiver.url}/-/health`, { method: 'HEAD' });
   assert.equal(head.status, 200);
 });
