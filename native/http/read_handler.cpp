@@ -1,5 +1,6 @@
 #include "native/http/read_handler.hpp"
 
+#include "core/event_read_check.hpp"
 #include "native/http/responses.hpp"
 
 namespace ie::http {
@@ -18,12 +19,18 @@ Date ReadHandler::read_date(const Target& target) const {
 }
 
 double ReadHandler::event_value(const Target& target, const std::string& event, const Date& date, std::int64_t now_ms) {
-  if (!tracker_.definitions().find_event(event)) throw HttpError(bhttp::status::not_found, "unknown event '" + event + "'");
+  const EventDefinition* definition = tracker_.definitions().find_event(event);
+  if (!definition) throw HttpError(bhttp::status::not_found, "unknown event '" + event + "'");
   const auto frame = target.param("time_frame");
   if (!frame) throw bad_request("event= needs time_frame=7d|28d|all|current_week");
   const auto window = parse_read_window(*frame);
   if (!window) throw bad_request("time_frame=" + *frame + " is not one of 7d, 28d, all, current_week");
-  return reader_.event_value(event, target.param("unique"), *window, date, now_ms);
+  const auto unique = target.param("unique");
+  if (const auto refusal = refuse_event_read(tracker_.definitions(), *definition, unique, *window)) {
+    const bool unknown = refusal->reason == ReadRefusal::Reason::unknown_unique;
+    throw HttpError(unknown ? bhttp::status::bad_request : bhttp::status::not_found, refusal->message);
+  }
+  return reader_.event_value(event, unique, *window, date, now_ms);
 }
 
 Response ReadHandler::metric(const Request& request, const Target& target) {

@@ -23,6 +23,20 @@ test('tracked events show in metrics: unique users this week, totals, key_path m
   assert.deepEqual((await metric(receiver, { event: SUGGESTION, unique: 'user.id', time_frame: '7d' })).json, { value: 0 });
 });
 
+test('event reads refuse what no metric answers: a bogus unique is 400, an uncounted one 404', async (t) => {
+  const receiver = await receiverFor(t);
+  const bogus = await metric(receiver, { event: SUGGESTION, unique: 'bogus', time_frame: '7d' });
+  assert.equal(bogus.status, 400);
+  assert.match(bogus.json.error, /unique=bogus is not an identifier or property of 'i_code_review_user_apply_suggestion': use one of .*user\.id/);
+  // Users of this event are counted weekly (7d, 28d metrics), not over all time.
+  const uncounted = await metric(receiver, { event: SUGGESTION, unique: 'user.id', time_frame: 'all' });
+  assert.equal(uncounted.status, 404);
+  assert.match(uncounted.json.error, /no metric counts unique user\.id of 'i_code_review_user_apply_suggestion' \(all time\): its metrics are .*count_total_i_code_review_user_apply_suggestion/);
+  // pull_package's projects are counted weekly (a [7d, 28d] metric): 7d answers, all does not.
+  assert.deepEqual((await metric(receiver, { event: 'pull_package', unique: 'project.id', time_frame: '7d' })).json, { value: 0 });
+  assert.equal((await metric(receiver, { event: 'pull_package', unique: 'project.id', time_frame: 'all' })).status, 404);
+});
+
 test('an event id seen before is accepted and changes nothing', async (t) => {
   const receiver = await receiverFor(t);
   const event = { event: SUGGESTION, user_id: 1, eid: '7d8f6a52-3a0e-4c1b-9c57-0d6c2f1a9b10' };
