@@ -64,7 +64,7 @@ return #letters
 
 void RedisOutbox::make_group(Connection& connection) {
   if (group_made_) return;
-  const Reply reply = connection.run(Command{"XGROUP", "CREATE", kOutboxKey, kEmitterGroup, "0", "MKSTREAM"}.resp());
+  const Reply reply = connection.run(Command{"XGROUP", "CREATE", stream_, kEmitterGroup, "0", "MKSTREAM"}.resp());
   if (reply->type == REDIS_REPLY_ERROR && !text_of(*reply).starts_with("BUSYGROUP")) connection.expect_no_error(reply, "XGROUP CREATE");
   group_made_ = true;
 }
@@ -72,14 +72,14 @@ void RedisOutbox::make_group(Connection& connection) {
 // First what dead emitters left (idle past the lease), then entries nobody has had yet.
 std::vector<OutboxEntry> RedisOutbox::read_claimed(Connection& connection, std::string_view owner, std::size_t count) {
   std::vector<OutboxEntry> entries;
-  Command take_over{"XAUTOCLAIM", kOutboxKey, kEmitterGroup, owner};
+  Command take_over{"XAUTOCLAIM", stream_, kEmitterGroup, owner};
   take_over.add_number(kOutboxLeaseMs).add("0-0").add("COUNT").add_number(count);
   const Reply abandoned = connection.run(take_over.resp());
   connection.expect_no_error(abandoned, "XAUTOCLAIM");
   if (abandoned->type == REDIS_REPLY_ARRAY && abandoned->elements >= 2) append_entries(*abandoned->element[1], entries);
   if (entries.size() >= count) return entries;
   Command read_new{"XREADGROUP", "GROUP", kEmitterGroup, owner, "COUNT"};
-  read_new.add_number(count - entries.size()).add("STREAMS").add(kOutboxKey).add(">");
+  read_new.add_number(count - entries.size()).add("STREAMS").add(stream_).add(">");
   const Reply fresh = connection.run(read_new.resp());
   connection.expect_no_error(fresh, "XREADGROUP");
   if (fresh->type == REDIS_REPLY_ARRAY && fresh->elements == 1) append_entries(*fresh->element[0]->element[1], entries);
@@ -111,7 +111,7 @@ std::vector<OutboxEntry> RedisOutbox::claim(std::string_view owner, std::size_t 
 
 void RedisOutbox::renew(std::string_view owner, const std::vector<OutboxEntry>& entries, std::int64_t) {
   const std::lock_guard lock(mutex_);
-  Command claim_again{"XCLAIM", kOutboxKey, kEmitterGroup, owner, "0"};
+  Command claim_again{"XCLAIM", stream_, kEmitterGroup, owner, "0"};
   for (const auto& entry : entries) claim_again.add(entry.id);
   for (const auto& entry : carried_[std::string(owner)]) claim_again.add(entry.id);
   claim_again.add("JUSTID");
@@ -124,9 +124,9 @@ void RedisOutbox::release(std::string_view owner) {
   const std::lock_guard lock(mutex_);
   carried_.erase(std::string(owner));
   pool_.with_connection([&](Connection& connection) {
-    const Reply pending = connection.run(Command{"XPENDING", kOutboxKey, kEmitterGroup, "-", "+", "10000", owner}.resp());
+    const Reply pending = connection.run(Command{"XPENDING", stream_, kEmitterGroup, "-", "+", "10000", owner}.resp());
     if (pending->type != REDIS_REPLY_ARRAY || pending->elements == 0) return;
-    Command give_up{"XCLAIM", kOutboxKey, kEmitterGroup, owner, "0"};
+    Command give_up{"XCLAIM", stream_, kEmitterGroup, owner, "0"};
     for (std::size_t i = 0; i < pending->elements; ++i) give_up.add(text_of(*pending->element[i]->element[0]));
     give_up.add("IDLE").add_number(std::size_t{1} << 40).add("JUSTID");
     connection.expect_no_error(connection.run(give_up.resp()), "XCLAIM");
@@ -136,8 +136,8 @@ void RedisOutbox::release(std::string_view owner) {
 void RedisOutbox::remove(const std::vector<OutboxEntry>& entries) {
   if (entries.empty()) return;
   pool_.with_connection([&](Connection& connection) {
-    connection.expect_no_error(connection.run(with_ids(Command{"XACK", kOutboxKey, kEmitterGroup}, entries).resp()), "XACK");
-    connection.expect_no_error(connection.run(with_ids(Command{"XDEL", kOutboxKey}, entries).resp()), "XDEL");
+    connection.expect_no_error(connection.run(with_ids(Command{"XACK", stream_, kEmitterGroup}, entries).resp()), "XACK");
+    connection.expect_no_error(connection.run(with_ids(Command{"XDEL", stream_}, entries).resp()), "XDEL");
   });
 }
 
@@ -147,13 +147,13 @@ void RedisOutbox::bury(const std::vector<OutboxEntry>& entries, int status, std:
   pool_.with_connection([&](Connection& connection) {
     connection.append(Command{"MULTI"}.resp());
     for (const auto& entry : entries) {
-      Command letter{"XADD", kDeadLettersKey, "*", "p", entry.payload, "queued_at"};
+      Command letter{"XADD", dead_letters_, "*", "p", entry.payload, "queued_at"};
       letter.add_number(static_cast<std::size_t>(entry.queued_at_ms)).add("status").add_number(static_cast<std::size_t>(status));
       letter.add("reason").add(reason).add("dead_at").add_number(static_cast<std::size_t>(now_ms));
       connection.append(letter.resp());
     }
-    connection.append(with_ids(Command{"XACK", kOutboxKey, kEmitterGroup}, entries).resp());
-    connection.append(with_ids(Command{"XDEL", kOutboxKey}, entries).resp());
+    connection.append(with_ids(Command{"XACK", stream_, kEmitterGroup}, entries).resp());
+    connection.append(with_ids(Command{"XDEL", stream_}, entries).resp());
     connection.append(Command{"EXEC"}.resp());
     connection.flush();
     for (std::size_t i = 0; i < entries.size() + 3; ++i) connection.expect_no_error(connection.reply(), "MULTI");
@@ -164,19 +164,19 @@ void RedisOutbox::bury(const std::vector<OutboxEntry>& entries, int status, std:
 OutboxStatus RedisOutbox::status(std::int64_t) {
   return pool_.with_connection([&](Connection& connection) {
     OutboxStatus status;
-    status.depth = static_cast<std::uint64_t>(connection.expect_no_error(connection.run(Command{"XLEN", kOutboxKey}.resp()), "XLEN").integer);
-    const Reply oldest = connection.run(Command{"XRANGE", kOutboxKey, "-", "+", "COUNT", "1"}.resp());
+    status.depth = static_cast<std::uint64_t>(connection.expect_no_error(connection.run(Command{"XLEN", stream_}.resp()), "XLEN").integer);
+    const Reply oldest = connection.run(Command{"XRANGE", stream_, "-", "+", "COUNT", "1"}.resp());
     connection.expect_no_error(oldest, "XRANGE");
     if (oldest->elements == 1) status.oldest_queued_at_ms = added_at_ms(text_of(*oldest->element[0]->element[0]));
     status.dead_letters =
-        static_cast<std::uint64_t>(connection.expect_no_error(connection.run(Command{"XLEN", kDeadLettersKey}.resp()), "XLEN").integer);
+        static_cast<std::uint64_t>(connection.expect_no_error(connection.run(Command{"XLEN", dead_letters_}.resp()), "XLEN").integer);
     return status;
   });
 }
 
 std::vector<DeadLetter> RedisOutbox::dead_letters(std::size_t limit) {
   return pool_.with_connection([&](Connection& connection) {
-    Command range{"XRANGE", kDeadLettersKey, "-", "+", "COUNT"};
+    Command range{"XRANGE", dead_letters_, "-", "+", "COUNT"};
     const Reply reply = connection.run(range.add_number(limit).resp());
     connection.expect_no_error(reply, "XRANGE");
     std::vector<DeadLetter> letters;
@@ -194,7 +194,7 @@ std::vector<DeadLetter> RedisOutbox::dead_letters(std::size_t limit) {
 
 std::size_t RedisOutbox::retry_dead() {
   return pool_.with_connection([&](Connection& connection) {
-    const Reply reply = connection.run(Command{"EVAL", kRetryDeadScript, "2", kOutboxKey, kDeadLettersKey}.resp());
+    const Reply reply = connection.run(Command{"EVAL", kRetryDeadScript, "2", stream_, dead_letters_}.resp());
     return static_cast<std::size_t>(connection.expect_no_error(reply, "EVAL").integer);
   });
 }

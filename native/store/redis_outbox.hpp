@@ -13,7 +13,9 @@
 // entries by XCLAIM-ing them again, which resets their idle time.
 #include <map>
 #include <mutex>
+#include <string>
 #include <string_view>
+#include <utility>
 
 #include "native/store/outbox.hpp"
 #include "native/store/redis_connection.hpp"
@@ -27,7 +29,10 @@ inline constexpr std::string_view kEmitterGroup = "emitters";
 
 class RedisOutbox final : public Outbox {
  public:
-  explicit RedisOutbox(ConnectionPool& pool) : pool_(pool) {}
+  // The cluster store names a stream pair per event (core/cluster_keys.hpp), on that slot's node.
+  explicit RedisOutbox(ConnectionPool& pool, std::string stream = std::string(kOutboxKey),
+                       std::string dead_letters = std::string(kDeadLettersKey))
+      : pool_(pool), stream_(std::move(stream)), dead_letters_(std::move(dead_letters)) {}
 
   std::vector<OutboxEntry> claim(std::string_view owner, std::size_t max_bytes, std::int64_t now_ms) override;
   void renew(std::string_view owner, const std::vector<OutboxEntry>& entries, std::int64_t now_ms) override;
@@ -43,6 +48,8 @@ class RedisOutbox final : public Outbox {
   std::vector<OutboxEntry> read_claimed(Connection& connection, std::string_view owner, std::size_t count);
 
   ConnectionPool& pool_;
+  const std::string stream_;
+  const std::string dead_letters_;
   std::mutex mutex_;
   bool group_made_ = false;
   // Claimed past a batch's bytes: the next claim's first entries, renewed with the batch.
