@@ -1,4 +1,4 @@
-// Makes the one-file browser module (build/web/internal-events.js, and dist/ for npm) from
+// Makes the one-file browser module (build/web/internal-events.js, which the npm package links) from
 // js/src: the modules joined in dependency order in one scope, then minified by terser. Joining
 // by hand is enough because js/src is small, imports only its own files with one-line imports,
 // and declares each top-level name once (checked below); a bundler would be a dependency more.

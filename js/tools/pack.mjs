@@ -1,18 +1,32 @@
-// Before `npm pack` / `npm publish`: dist/ takes the bundle and the wasm the build made
-// (scripts/build.sh writes them to build/web), so the package ships exactly what was tested.
-import { copyFile, mkdir, access } from 'node:fs/promises';
+// `npm run tarball [-- --pack-destination DIR]` in js/: the package's tarball, made by npm pack from
+// a staged copy in a temporary folder (stage_package.mjs), so nothing is written into js/.
+// The tarball goes to DIR, or to the folder the command was run from.
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-const js = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const web = path.resolve(js, '../build/web');
-await mkdir(path.join(js, 'dist'), { recursive: true });
-for (const file of ['internal-events.js', 'internal-events.wasm']) {
-  try {
-    await access(path.join(web, file));
-  } catch {
-    console.error(`pack: ${path.join(web, file)} is missing; run scripts/build.sh first`);
-    process.exit(1);
-  }
-  await copyFile(path.join(web, file), path.join(js, 'dist', file));
+import { stagePackage } from './stage_package.mjs';
+
+function destination(args) {
+  const at = args.indexOf('--pack-destination');
+  if (at === -1) return process.env.INIT_CWD ?? process.cwd();  // npm run changes into js/
+  if (!args[at + 1]) throw new Error('pack: --pack-destination needs a folder');
+  return path.resolve(process.env.INIT_CWD ?? process.cwd(), args[at + 1]);
+}
+
+const stage = await mkdtemp(path.join(tmpdir(), 'internal-events-pack-'));
+try {
+  const into = destination(process.argv.slice(2));
+  await stagePackage(path.join(stage, 'package'));
+  // The npm running this script, when there is one (npm_execpath), else the one on PATH.
+  const npm = process.env.npm_execpath ? [process.execPath, process.env.npm_execpath] : ['npm'];
+  const result = spawnSync(npm[0], [...npm.slice(1), 'pack', path.join(stage, 'package'), '--pack-destination', into],
+    { stdio: 'inherit' });
+  if (result.status !== 0) process.exitCode = result.status ?? 1;
+} catch (error) {
+  console.error(error.message);
+  process.exitCode = 1;
+} finally {
+  await rm(stage, { recursive: true, force: true });
 }

@@ -1,14 +1,15 @@
 // The npm package as an application uses it: `import { InternalEvents } from 'internal-events'`
 // in an app built by Vite and webpack 5 (as GitLab's components import ~/tracking) and served by
-// Vite's dev server, and the TypeScript declarations checked by tsc. The package is laid into the app's node_modules as `npm pack`
-// would ship it (js/package.json "files", with dist/ taken from build/web as js/tools/pack.mjs
-// does), so a wrong "exports", "types" or "files" entry fails here. The built page then runs in
-// headless Chromium, served from 127.0.0.1, and its one event is caught with page.route.
+// Vite's dev server, and the TypeScript declarations checked by tsc. The package is laid into the
+// app's node_modules as `npm run tarball` ships it (js/tools/stage_package.mjs: js/package.json
+// "files", the links to build/web replaced by the files), so a wrong "exports", "types" or
+// "files" entry fails here. The built page then runs in headless Chromium, served from
+// 127.0.0.1, and its one event is caught with page.route.
 // Everything is written to a temporary folder; nothing goes to js/ or node_modules.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,37 +18,19 @@ import { fileURLToPath } from 'node:url';
 import { build as viteBuild, createServer as createViteServer } from 'vite';
 import webpack from 'webpack';
 
+import { stagePackage } from '../../js/tools/stage_package.mjs';
 import { launch } from './support/browser.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const js = path.join(root, 'js');
 const web = path.join(root, 'build/web');
 const ENDPOINT = '/api/v4/usage_data/track_events';
 
 let work;  // the temporary folder: node_modules/internal-events, one folder per app and tsc check
 let browser;
 
-// Copies js/ into node_modules/internal-events as the package's "files" list says (plus
-// package.json, which npm always ships); dist/ comes from build/web, as pack.mjs copies it.
-async function layPackage(into) {
-  const manifest = JSON.parse(await readFile(path.join(js, 'package.json'), 'utf8'));
-  await mkdir(into, { recursive: true });
-  await cp(path.join(js, 'package.json'), path.join(into, 'package.json'));
-  for (const entry of manifest.files) {
-    const [dir, pattern] = entry.includes('/') ? [path.dirname(entry), path.basename(entry)] : ['.', entry];
-    const from = dir === 'dist' ? web : path.join(js, dir);
-    const names = pattern.includes('*')
-      ? (await readdir(from)).filter((name) => new RegExp(`^${pattern.replaceAll('.', '\\.').replaceAll('*', '[^/]*')}$`).test(name))
-      : [pattern];
-    assert.ok(names.length, `package.json "files": ${entry} matches nothing`);
-    await mkdir(path.join(into, dir), { recursive: true });
-    for (const name of names) await cp(path.join(from, name), path.join(into, dir, name));
-  }
-}
-
 before(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'internal-events-bundlers-'));
-  await layPackage(path.join(work, 'node_modules/internal-events'));
+  await stagePackage(path.join(work, 'node_modules/internal-events'));
 });
 
 after(async () => {

@@ -1,0 +1,1 @@
+../build/web/internal-events.js
