@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "native/cli/did_you_mean.hpp"
+
 namespace ie::cli {
 
 std::string environment_name(const std::string& option) {
@@ -32,7 +34,7 @@ Arguments::Arguments(const std::vector<std::string>& args, std::set<std::string>
     } else if (i + 1 < args.size()) {
       options_[name].push_back(args[++i]);
     } else {
-      throw UsageError("option --" + name + " needs a value");
+      valueless_ = name;  // reported by allow_only, after a mistyped name, which explains it better
     }
   }
 }
@@ -65,8 +67,14 @@ std::vector<std::string> Arguments::all(const std::string& name) const {
 }
 
 void Arguments::allow_only(const std::set<std::string>& names) const {
-  for (const auto& [name, values] : options_) {
-    if (!names.count(name)) throw UsageError("unknown option --" + name);
+  const std::vector<std::string> known(names.begin(), names.end());
+  const auto refuse_unknown = [&](const std::string& name) {
+    if (!names.count(name)) throw UsageError("unknown option --" + name + did_you_mean(name, known, "--", ""));
+  };
+  for (const auto& entry : options_) refuse_unknown(entry.first);
+  if (valueless_) {
+    refuse_unknown(*valueless_);
+    throw UsageError("option --" + *valueless_ + " needs a value");
   }
 }
 

@@ -29,13 +29,15 @@ class Arguments {
   std::vector<std::string> all(const std::string& name) const;
   const std::vector<std::string>& positionals() const { return positionals_; }
 
-  // Rejects options the command does not know, so a typo is an error rather than silently ignored.
+  // Rejects options the command does not know, so a typo is an error rather than silently ignored
+  // (with the known option it is nearest to), and a last option left without its value.
   void allow_only(const std::set<std::string>& names) const;
 
  private:
   std::set<std::string> flags_;
   std::map<std::string, std::vector<std::string>> options_;
   std::vector<std::string> positionals_;
+  std::optional<std::string> valueless_;  // the last option, when nothing followed it
   bool help_ = false;
 };
 

@@ -60,4 +60,8 @@ Definitions definitions_option(const Arguments& args) {
   return load_definitions(args.option_or("definitions", kDefaultDefinitions));
 }
 
+std::unique_ptr<CounterStore> store_option(const Arguments& args, StoreCreation creation) {
+  return open_store(args.option_or("store", kDefaultStoreUrl), creation);
+}
+
 }  // namespace ie::cli

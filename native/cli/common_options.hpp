@@ -1,11 +1,13 @@
 #pragma once
-// Options several commands share: --date, --property k=v and --definitions.
+// Options several commands share: --date, --property k=v, --definitions and --store.
 #include <map>
+#include <memory>
 #include <string>
 
 #include "core/definitions.hpp"
 #include "core/iso_week.hpp"
 #include "native/cli/arguments.hpp"
+#include "native/store/open_store.hpp"
 
 namespace ie::cli {
 
@@ -23,5 +25,8 @@ std::int64_t now_ms_option(const Arguments& args);
 std::map<std::string, Scalar> property_options(const Arguments& args);
 
 Definitions definitions_option(const Arguments& args);
+
+// --store URL (default sqlite:data/internal-events.sqlite3), opened creating at most `creation`.
+std::unique_ptr<CounterStore> store_option(const Arguments& args, StoreCreation creation);
 
 }  // namespace ie::cli

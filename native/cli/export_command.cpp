@@ -4,7 +4,7 @@
 
 #include "native/cli/arguments.hpp"
 #include "native/cli/commands.hpp"
-#include "native/store/counter_store.hpp"
+#include "native/store/open_store.hpp"
 #include "native/wall_clock.hpp"
 
 namespace ie::cli {
@@ -17,7 +17,7 @@ Prints every live counter of the store (and the event ids it remembers) as Redis
 Redis's own protocol: SET key value, then PEXPIREAT key ms for keys that expire. HyperLogLogs
 are copied as their raw bytes, which Redis reads as its own.
 
-  --store URL   sqlite:PATH or redis://HOST:PORT[/DB] (or INTERNAL_EVENTS_STORE)
+  --store URL   sqlite:PATH or redis://HOST:PORT[/DB] (or INTERNAL_EVENTS_STORE); it must exist
 )";
 
 // One command as RESP: an array of bulk strings, binary-safe.
@@ -38,7 +38,7 @@ int run_export(const CommandArgs& args) {
   arguments.allow_only({"store"});
   if (!arguments.positionals().empty()) throw UsageError("export takes no positional arguments");
 
-  const auto store = open_store(arguments.required("store"));
+  const auto store = open_store(arguments.required("store"), StoreCreation::nothing);
   for (const auto& stored : store->dump(wall_clock_ms())) {
     write_command(std::cout, {"SET", stored.key, stored.value});
     if (stored.expires_at_ms != 0) write_command(std::cout, {"PEXPIREAT", stored.key, std::to_string(stored.expires_at_ms)});

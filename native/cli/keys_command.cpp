@@ -3,9 +3,9 @@
 #include <set>
 
 #include "core/counter_writes.hpp"
-#include "core/event_errors.hpp"
 #include "native/cli/commands.hpp"
 #include "native/cli/common_options.hpp"
+#include "native/cli/event_check.hpp"
 
 namespace ie::cli {
 
@@ -35,10 +35,10 @@ int run_keys(const CommandArgs& args) {
   const EventInput input{arguments.positionals()[0],
                          {{"user", std::int64_t{1}}, {"project", std::int64_t{1}}, {"namespace", std::int64_t{1}}},
                          Fields(property_options(arguments))};
-  const auto event = accept_event(definitions, input, ValidationMode::strict, nullptr);
+  const Event event = checked_event(definitions, input);
   const CounterRules rules(definitions);
   std::set<std::string> keys;
-  for (const auto& write : plan_counter_writes(rules.for_event(event->name), *event, date_option(arguments)).writes) keys.insert(write.key);
+  for (const auto& write : plan_counter_writes(rules.for_event(event.name), event, date_option(arguments)).writes) keys.insert(write.key);
   for (const auto& key : keys) std::cout << key << '\n';
   return 0;
 }

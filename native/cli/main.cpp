@@ -7,6 +7,7 @@
 
 #include "native/cli/arguments.hpp"
 #include "native/cli/commands.hpp"
+#include "native/cli/did_you_mean.hpp"
 
 namespace {
 
@@ -32,25 +33,37 @@ const std::map<std::string, CommandEntry>& command_table() {
   return table;
 }
 
-int print_usage(std::ostream& out) {
+std::vector<std::string> command_names() {
+  std::vector<std::string> names;
+  for (const auto& [name, entry] : command_table()) names.push_back(name);
+  return names;
+}
+
+void print_usage(std::ostream& out) {
   out << "usage: internal-events COMMAND [OPTIONS]   (internal-events COMMAND --help for details)\n\ncommands:\n";
   for (const auto& [name, entry] : command_table()) out << "  " << name << std::string(14 - name.size(), ' ') << entry.summary << '\n';
   out << "\nEvery option can also be set with an environment variable: --store is INTERNAL_EVENTS_STORE.\n";
-  return 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   const ie::cli::CommandArgs args(argv + 1, argv + argc);
-  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") return print_usage(std::cout);
+  if (args.empty()) {  // a script that lost its command must not carry on as if it had run one
+    print_usage(std::cerr);
+    return 2;
+  }
+  if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    print_usage(std::cout);
+    return 0;
+  }
   if (args[0] == "--version") {
     std::cout << "internal-events " << INTERNAL_EVENTS_VERSION << '\n';
     return 0;
   }
   const auto command = command_table().find(args[0]);
   if (command == command_table().end()) {
-    std::cerr << "internal-events: unknown command '" << args[0] << "' (try --help)\n";
+    std::cerr << "internal-events: unknown command '" << args[0] << "'" << ie::cli::did_you_mean(args[0], command_names()) << " (try --help)\n";
     return 2;
   }
   try {

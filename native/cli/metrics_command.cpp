@@ -15,7 +15,8 @@ constexpr const char* kUsage = R"(usage: internal-events metrics [--store URL] [
 The service-ping report: every metric's value on that date (7d = the last complete ISO week,
 28d = the last four, all = all time), one "key_path value" line each, or nested JSON with --json.
 
-  --store URL         sqlite:PATH (default sqlite:data/internal-events.sqlite3) or redis://HOST:PORT[/DB]
+  --store URL         sqlite:PATH (default sqlite:data/internal-events.sqlite3) or redis://HOST:PORT[/DB];
+                      a store that is not there is an error, never an empty report
   --definitions DIR   definitions folder (default: config)
   --date YYYY-MM-DD   report as if today were that day (default: today, UTC)
   --json              print the nested JSON report instead
@@ -30,7 +31,7 @@ int run_metrics(const CommandArgs& args) {
   if (!arguments.positionals().empty()) throw UsageError("metrics takes no positional arguments");
 
   const Definitions definitions = definitions_option(arguments);
-  auto store = open_store(arguments.option_or("store", kDefaultStoreUrl));
+  auto store = store_option(arguments, StoreCreation::nothing);  // a report never creates the store it reads
   MetricReader reader(definitions, *store);
   const Date today = date_option(arguments);
   const std::int64_t now_ms = now_ms_option(arguments);

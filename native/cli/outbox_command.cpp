@@ -5,7 +5,7 @@
 #include "core/snowplow/payload.hpp"
 #include "native/cli/arguments.hpp"
 #include "native/cli/commands.hpp"
-#include "native/store/counter_store.hpp"
+#include "native/cli/common_options.hpp"
 #include "native/wall_clock.hpp"
 
 namespace ie::cli {
@@ -22,7 +22,7 @@ its answer rather than sent again and again.
   dead         the dead letters, one JSON object a line: when, the collector's status and answer, the event
   retry-dead   moves every dead letter back into the outbox (once the collector or the events are fixed)
 
-  --store URL  sqlite:PATH (default sqlite:data/internal-events.sqlite3) or redis://HOST:PORT[/DB]
+  --store URL  sqlite:PATH (default sqlite:data/internal-events.sqlite3) or redis://HOST:PORT[/DB]; it must exist
   --limit N    dead: at most this many (default 100)
 )";
 
@@ -61,7 +61,8 @@ int run_outbox(const CommandArgs& args) {
   if (action != "status" && action != "dead" && action != "retry-dead") {
     throw UsageError("unknown outbox action '" + action + "': expected status, dead or retry-dead");
   }
-  const auto store = open_store(arguments.option_or("store", kDefaultStoreUrl));
+  // Even retry-dead: a store that is not there has no dead letters, and a typo must not make one.
+  const auto store = store_option(arguments, StoreCreation::nothing);
   if (action == "status") print_status(store->outbox());
   if (action == "dead") print_dead_letters(store->outbox(), std::stoul(arguments.option_or("limit", "100")));
   if (action == "retry-dead") std::cout << "requeued " << store->outbox().retry_dead() << " dead letters\n";

@@ -7,6 +7,8 @@
 
 #include "native/cli/commands.hpp"
 #include "native/cli/common_options.hpp"
+#include "native/cli/listen_option.hpp"
+#include "native/cli/served_folders.hpp"
 #include "native/http/identity.hpp"
 #include "native/http/routes.hpp"
 #include "native/http/server.hpp"
@@ -18,7 +20,7 @@ namespace ie::cli {
 
 namespace {
 
-constexpr const char* kUsage = R"(usage: internal-events serve [--listen HOST:PORT] [--definitions DIR] [--store URL] [--static DIR] [--assets DIR]
+constexpr const char* kUsage = R"(usage: internal-events serve [--listen HOST:PORT] [--definitions DIR] [--store URL] [--create] [--static DIR] [--assets DIR]
                             [--collector URL] [--identity-secret-file FILE] [--api-token-file FILE] [--strict]
                             [--allowed-origins A,B] [--max-body-bytes N] [--max-batch-events N]
                             [--rate-limit PER_SECOND] [--rate-burst N] [--idle-timeout SECONDS]
@@ -29,11 +31,15 @@ Receives events over HTTP (/api/v4/usage_data/…, and from Snowplow trackers at
 /com.snowplowanalytics.snowplow/tp2 and /i), counts them in the store, answers metric reads, and
 forwards a Snowplow copy of every event to --collector through the store's durable outbox.
 
-  --listen HOST:PORT            where to listen (default 127.0.0.1:8080; port 0 picks a free one)
+  --listen HOST:PORT            where to listen (default 127.0.0.1:8080); PORT is 1-65535, or 0 for a
+                                free one the system picks (the line "listening on" then names it)
   --definitions DIR             event and metric definitions (default config)
-  --store URL                   sqlite:PATH (default sqlite:data/internal-events.sqlite3) or redis://HOST:PORT[/DB]
+  --store URL                   sqlite:PATH (default sqlite:data/internal-events.sqlite3) or redis://HOST:PORT[/DB];
+                                a new SQLite file is made in an existing folder (the default's data/ is made too)
+  --create                      also make the missing folders of --store's SQLite file
   --static DIR                  a site served at /
-  --assets DIR                  the browser bundle served at /internal-events/ (default build/web)
+  --assets DIR                  the browser bundle served at /internal-events/ (default: the web folder beside
+                                this binary's folder, as the build lays them out: build/web for build/native)
   --collector URL               Snowplow collector to forward events to: http[s]://HOST[:PORT][/PATH]
                                 (events go to PATH/com.snowplowanalytics.snowplow/tp2; none: nothing is queued)
   --collector-ca-file FILE      PEM certificates trusted for an https collector instead of the system's
@@ -89,7 +95,7 @@ http::ReceiverConfig receiver_config(const Arguments& args) {
   config.identity_secret = secret_option(args, "identity-secret-file");
   config.api_token = secret_option(args, "api-token-file");
   if (const auto dir = args.option("static")) config.static_dir = *dir;
-  config.assets_dir = args.option_or("assets", "build/web");
+  config.assets_dir = args.option("assets").value_or(bundled_assets_dir().string());
   config.requests_per_second = static_cast<double>(size_option(args, "rate-limit", static_cast<std::size_t>(config.requests_per_second), 0));
   config.request_burst = static_cast<double>(size_option(args, "rate-burst", static_cast<std::size_t>(config.request_burst)));
   config.idle_timeout = std::chrono::seconds(size_option(args, "idle-timeout", static_cast<std::size_t>(config.idle_timeout.count())));
@@ -105,6 +111,18 @@ void announce(const Arguments& args, const CounterStore& store, const Definition
                  "they are (fine for local development only)\n";
   }
   if (!args.option("collector")) std::cout << "Snowplow forwarding: off (no --collector): no Snowplow copies are queued\n";
+  announce_served_folders(std::cout, config);
+}
+
+// The store to count in. Its folders are made only when asked (--create), or for the default store
+// (data/ on a first run); otherwise a mistyped --store would quietly become a new tree of folders.
+std::unique_ptr<CounterStore> serve_store(const Arguments& args) {
+  const bool may_create_folders = args.flag("create") || !args.option("store");
+  try {
+    return store_option(args, may_create_folders ? StoreCreation::file_and_folders : StoreCreation::file);
+  } catch (const StoreNotFound& error) {
+    throw StoreNotFound(std::string(error.what()) + " (--create makes it)");
+  }
 }
 
 // The emitter's name in the outbox: unique per process, readable in `outbox` leases and logs.
@@ -140,16 +158,16 @@ TrackerOptions tracker_options(const Arguments& args) {
 }  // namespace
 
 int run_serve(const CommandArgs& args) {
-  const Arguments arguments(args, {"strict"});
+  const Arguments arguments(args, {"strict", "create"});
   if (printed_help(arguments, kUsage)) return 0;
-  arguments.allow_only({"listen", "definitions", "store", "static", "assets", "collector", "identity-secret-file",
+  arguments.allow_only({"listen", "definitions", "store", "create", "static", "assets", "collector", "identity-secret-file",
                         "api-token-file", "strict", "allowed-origins", "max-body-bytes", "max-batch-events", "rate-limit",
                         "rate-burst", "idle-timeout", "app-id", "collector-ca-file", "collector-batch-bytes",
                         "outbox-max-events", "collector-timeout"});
   const http::ReceiverConfig config = receiver_config(arguments);
-  const auto endpoint = http::resolve_listen_address(arguments.option_or("listen", "127.0.0.1:8080"));
+  const auto endpoint = http::resolve_listen_address(listen_option(arguments));
   if (const auto url = arguments.option("collector")) snowplow::CollectorUrl::parse(*url);  // a bad URL stops us before the store opens
-  const auto store = open_store(arguments.option_or("store", kDefaultStoreUrl));
+  const auto store = serve_store(arguments);
   store->set_outbox_max_events(size_option(arguments, "outbox-max-events", kDefaultOutboxMaxEvents, 0));
   Tracker tracker(definitions_option(arguments), *store, tracker_options(arguments));
   const auto emitter = start_emitter(arguments, *store);

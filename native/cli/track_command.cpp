@@ -4,6 +4,7 @@
 #include "native/cli/arguments.hpp"
 #include "native/cli/commands.hpp"
 #include "native/cli/common_options.hpp"
+#include "native/cli/event_check.hpp"
 #include "native/tracker.hpp"
 
 namespace ie::cli {
@@ -18,7 +19,8 @@ invalid event is an error naming the field, and nothing is counted.
 
   --user, --project, --namespace ID   the identifiers (integers)
   --property k=v                      label=…, property=…, value=N or a custom property; repeatable
-  --store URL                         sqlite:PATH (default sqlite:data/internal-events.sqlite3) or redis://HOST:PORT[/DB]
+  --store URL                         sqlite:PATH (default sqlite:data/internal-events.sqlite3) or redis://HOST:PORT[/DB];
+                                      a new SQLite file is made only in a folder that exists
   --definitions DIR                   definitions folder (default: config)
   --date YYYY-MM-DD                   count the event on that day (default: now)
 )";
@@ -35,6 +37,14 @@ std::optional<std::int64_t> id_option(const Arguments& args, const std::string& 
   throw UsageError("--" + name + " " + *text + " is not an integer id");
 }
 
+Fields identifier_fields(const Identifiers& identifiers) {
+  Fields fields;
+  if (identifiers.user) fields["user"] = *identifiers.user;
+  if (identifiers.project) fields["project"] = *identifiers.project;
+  if (identifiers.namespace_id) fields["namespace"] = *identifiers.namespace_id;
+  return fields;
+}
+
 }  // namespace
 
 int run_track(const CommandArgs& args) {
@@ -46,12 +56,16 @@ int run_track(const CommandArgs& args) {
   const std::string& event = arguments.positionals()[0];
   const Identifiers identifiers{id_option(arguments, "user"), id_option(arguments, "project"), id_option(arguments, "namespace")};
   const auto properties = property_options(arguments);
-  auto store = open_store(arguments.option_or("store", kDefaultStoreUrl));
+  Definitions definitions = definitions_option(arguments);
+  // Checked here, before the store opens, so that a bad event is one error line (the tracker
+  // would log it and then throw it) and leaves no store behind.
+  checked_event(definitions, {event, identifier_fields(identifiers), Fields(properties)});
+  auto store = store_option(arguments, StoreCreation::file);
   TrackerOptions options;
   options.mode = ValidationMode::strict;
   const std::int64_t now_ms = now_ms_option(arguments);
   options.now_ms = [now_ms] { return now_ms; };
-  Tracker tracker(definitions_option(arguments), *store, options);
+  Tracker tracker(std::move(definitions), *store, options);
   tracker.track_event(event, identifiers, properties);
   std::cout << "tracked " << event << " in " << store->describe() << '\n';
   return 0;

@@ -1,9 +1,11 @@
 // `internal-events serve` and `internal-events token` as an operator runs them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 
-import { binary, receiverFor, root, signToken, tempDir, writeSecret } from './receiver.mjs';
+import { binary, receiverFor, root, signToken, startReceiver, stop, tempDir, writeSecret } from './receiver.mjs';
 
 function run(...args) {
   const result = spawnSync(binary, args, { cwd: root, encoding: 'utf8', timeout: 10000 });
@@ -56,4 +58,64 @@ test('token prints an HS256 JWT with the claims asked for', (t) => {
   assert.equal(run('token', '--secret-file', secretFile).code, 2);
   assert.match(run('token', '--secret-file', secretFile, '--user', 'me').err, /--user me must be an integer/);
   assert.equal(run('token', '--secret-file', `${dir}/missing`, '--user', '1').code, 1);
+});
+
+test('serve makes a new SQLite file, but the missing folders of --store only with --create', async (t) => {
+  const dir = tempDir(t);
+  const store = path.join(dir, 'new', 'folders', 'x.sqlite3');
+  const refused = run('serve', '--listen', '127.0.0.1:0', '--store', `sqlite:${store}`);
+  assert.equal(refused.code, 1);
+  assert.equal(refused.err.trim(), `internal-events serve: no folder ${path.dirname(store)} for the store ${store} (--create makes it)`);
+  assert.equal(existsSync(path.join(dir, 'new')), false);
+
+  const receiver = await startReceiver(['--store', `sqlite:${store}`, '--create'], { dir });
+  t.after(() => stop(receiver));
+  assert.match(receiver.output(), new RegExp(`^store: sqlite:${store}$`, 'm'));
+  assert.ok(existsSync(store));
+});
+
+// Resolves with the output up to `listening on`, for a receiver started from `cwd`.
+function serveFrom(t, command, args, cwd) {
+  const child = spawn(command, ['serve', '--listen', '127.0.0.1:0', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  t.after(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM'); });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no 'listening on' line within 10 s:\n${output}`)), 10000);
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      const match = /^listening on (http:\/\/\S+:\d+)$/m.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ url: match[1], output });
+      }
+    });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`serve exited with ${code}:\n${output}`)); });
+  });
+}
+
+test('serve finds the browser bundle beside its binary from any folder, and names what it serves', async (t) => {
+  // The build's layout, elsewhere: BUILD/native/internal-events and the bundle in BUILD/web.
+  const build = tempDir(t);
+  mkdirSync(path.join(build, 'native'));
+  mkdirSync(path.join(build, 'web'));
+  const copy = path.join(build, 'native', 'internal-events');
+  copyFileSync(binary, copy);
+  writeFileSync(path.join(build, 'web', 'internal-events.js'), 'export const bundled = true;\n');
+  const elsewhere = tempDir(t);  // neither the repository nor the build: no build/web here
+  const site = path.join(elsewhere, 'site');
+
+  const receiver = await serveFrom(t, copy, ['--definitions', path.join(root, 'config'), '--store', `sqlite:${elsewhere}/x.sqlite3`,
+    '--static', site], elsewhere);
+  assert.match(receiver.output, new RegExp(`^serving /internal-events/ from ${path.join(build, 'web')}$`, 'm'));
+  assert.match(receiver.output, new RegExp(`^not serving /: --static ${site} is missing$`, 'm'));
+  const bundle = await fetch(`${receiver.url}/internal-events/internal-events.js`);
+  assert.equal(bundle.status, 200);
+  assert.equal(await bundle.text(), 'export const bundled = true;\n');
+
+  // Without --store, a first serve still makes the default data/ folder, in the working folder.
+  const without = await serveFrom(t, copy, ['--definitions', path.join(root, 'config'), '--assets', path.join(elsewhere, 'no-bundle')], elsewhere);
+  assert.match(without.output, new RegExp(`^not serving /internal-events/: --assets ${path.join(elsewhere, 'no-bundle')} is missing$`, 'm'));
+  assert.doesNotMatch(without.output, /^serving \/ from/m);
+  assert.match(without.output, /^store: sqlite:data\/internal-events\.sqlite3$/m);
+  assert.ok(existsSync(path.join(elsewhere, 'data', 'internal-events.sqlite3')));
 });
