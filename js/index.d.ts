@@ -19,8 +19,12 @@ export interface DefinitionsBundle {
 export interface InitOptions {
   /** Where batches go. Default: '/api/v4/usage_data/track_events' on the page's origin. */
   endpoint?: string;
-  /** A signed identity token (JWT) for the receiver; it sets the user (and project, namespace). */
-  identity?: string;
+  /**
+   * Who the events are about, for a receiver with an identity secret: a signed HS256 token (JWT),
+   * or a function returning one (or a Promise of one), asked at start and again once when the
+   * receiver answers 401. Without a token the receiver counts events in totals only.
+   */
+  identity?: string | null | (() => string | null | undefined | Promise<string | null | undefined>);
   /** Identifiers added to every event. user_id is believed only by a receiver without an identity secret. */
   context?: { project_id?: number; namespace_id?: number; user_id?: number };
   /** Events per request (default 10). */
@@ -40,6 +44,8 @@ export interface InitOptions {
   wasmBinary?: ArrayBuffer | Uint8Array;
   /** Event definitions for validation in the browser; without them the receiver validates names. */
   definitions?: DefinitionsBundle;
+  /** console.debug lines for every decision: validated, queued, sent, retried, dropped, and why (default false). */
+  debug?: boolean;
 }
 
 export type TrackEvent = (event: string, additionalProperties?: AdditionalProperties, category?: string) => void;
@@ -57,6 +63,12 @@ export interface InternalEventsApi {
   trackInternalLoadEvents(root?: Document | Element): Element[];
   /** Resolves when everything queued is delivered, or stored until the network is back. */
   flush(): Promise<void>;
+  /** The user's opt-out, kept in localStorage: tracking calls do nothing and the offline queue is dropped. */
+  optOut(): void;
+  /** Undoes optOut(): tracking resumes, on this page and the next ones. */
+  optIn(): void;
+  /** Whether the user opted out (in this browser, for this origin). */
+  isOptedOut(): boolean;
 }
 
 export declare const InternalEvents: InternalEventsApi;

@@ -8,14 +8,29 @@
 //              ▲                                              │ no answer, 408, 429, 5xx:
 //              └────────── back to the front, stored, ◄───────┘ retry after backoff + jitter
 //   page hidden or closed: the queue goes by sendBeacon; what does not fit is stored.
+// A 401 is the identity token's fault, not the events': a token function is asked once for a
+// fresh token and the batch is sent again; a second 401, or a plain token, drops the batch.
 import { utf8Length } from './wasm_core.js';
+import { eventNames } from './console_notes.js';
+
+// Every page's stored queue for one endpoint (opting out forgets them all).
+export function removeStoredQueues(storage, prefix) {
+  try {
+    const keys = [];
+    for (let i = 0; i < storage.length; i++) if (storage.key(i).startsWith(prefix)) keys.push(storage.key(i));
+    for (const key of keys) storage.removeItem(key);
+  } catch {
+    // No storage: nothing was stored.
+  }
+}
 
 export class Delivery {
-  constructor({ core, endpoint, identity = '', env, storagePrefix, pageId }) {
+  constructor({ core, endpoint, identity, env, notes, storagePrefix, pageId }) {
     this.core = core;
     this.endpoint = endpoint;
-    this.identity = identity;
+    this.identity = identity;  // an IdentitySource
     this.env = env;
+    this.notes = notes;
     this.storagePrefix = storagePrefix;
     this.storageKey = storagePrefix + pageId;
     this.queue = [];  // {json, bytes}, oldest first
@@ -26,7 +41,6 @@ export class Delivery {
     this.draining = false;  // send batch after batch until the queue is empty
     this.stored = false;  // storage holds items that must be rewritten when the queue changes
     this.waiters = [];
-    this.warned = new Set();
   }
 
   // Events stored by earlier pages (closed offline, or during a retry) go first. Each page
@@ -51,6 +65,7 @@ export class Delivery {
       // No storage (private mode, disabled, corrupt): nothing to restore.
     }
     if (!restored.length) return;
+    this.notes.debug(`restored ${restored.length} events stored by an earlier page`);
     this.queue.unshift(...restored.map((json) => ({ json, bytes: utf8Length(json) })));
     this.persist();
     this.draining = true;
@@ -59,11 +74,13 @@ export class Delivery {
 
   add(item) {
     if (!this.core.batchFits(1, this.overhead() + item.bytes)) {
-      this.warn('too_large', `internal-events: event dropped, ${item.bytes} bytes is more than one request may carry`);
+      this.drop('too_large', [item], `${item.bytes} bytes is more than one request may carry`);
       return;
     }
     this.queue.push(item);
+    this.notes.debug(`queued ${item.event} (${this.queue.length} waiting)`);
     if (!this.online()) {
+      this.notes.debug('offline: the queue is stored until the browser is online');
       this.persist();
     } else if (this.core.batchFull(this.queue.length)) {
       this.draining = true;
@@ -116,17 +133,19 @@ export class Delivery {
     return this.queue.splice(0, count);
   }
 
-  // The body's bytes around its events, asked of the core once per identity.
+  // The body's bytes around its events, asked of the core once per token. A refreshed token of
+  // another length changes a batch by a few bytes: maxBatchBytes leaves room under 64 KB for that.
   overhead() {
-    if (this.overheadFor !== this.identity) {
-      this.overheadFor = this.identity;
-      this.overheadBytes = this.core.batchOverhead(this.identity);
+    const token = this.identity.token;
+    if (this.overheadFor !== token) {
+      this.overheadFor = token;
+      this.overheadBytes = this.core.batchOverhead(token);
     }
     return this.overheadBytes;
   }
 
-  body(items) {
-    return this.core.batchBody(items.map((item) => item.json).join(','), this.identity);
+  body(items, token) {
+    return this.core.batchBody(items.map((item) => item.json).join(','), token);
   }
 
   pump() {
@@ -142,12 +161,21 @@ export class Delivery {
     return undefined;
   }
 
+  // The batch's HTTP status (0: no answer), after at most one token refresh.
   async send(items) {
+    const status = await this.post(items, await this.identity.current());
+    if (status !== 401 || !this.identity.refreshable || items !== this.inFlight) return status;
+    this.notes.debug(`HTTP 401 for ${items.length} events: asking the identity function for a fresh token, then sending them again`);
+    return this.post(items, await this.identity.refresh());
+  }
+
+  async post(items, token) {
+    this.hintWithoutIdentity(items, token);
     try {
       const response = await this.env.fetch(this.endpoint, {
         method: 'POST',
         // A string body is sent as text/plain: a "simple" request, no CORS preflight.
-        body: this.body(items),
+        body: this.body(items, token),
         keepalive: true,
         credentials: 'same-origin',
       });
@@ -158,30 +186,45 @@ export class Delivery {
     }
   }
 
+  // Events of definitions that name a user identifier, leaving with no user at all, count in
+  // totals only: the developer probably meant to pass an identity.
+  hintWithoutIdentity(items, token) {
+    if (token || !items.some((item) => item.wantsUser)) return;
+    this.notes.infoOnce('no_identity', 'internal-events: events leave without a user identity (no identity token and no ' +
+      'context.user_id), so the receiver counts them in totals but not in unique-user metrics; pass init({ identity })');
+  }
+
   async reportRejected(response) {
     try {
       const answer = await response.json();
-      if (answer.rejected?.length) this.env.console.warn('internal-events: the receiver rejected events', answer.rejected);
+      if (answer.rejected?.length) this.env.console?.warn('internal-events: the receiver rejected events', answer.rejected);
     } catch {
       // The events are delivered; an unreadable answer only loses the rejection details.
     }
   }
 
   settle(items, status) {
+    if (items !== this.inFlight) return undefined;  // discarded while in flight (opt-out)
     this.inFlight = null;
     const decision = this.core.delivery(status);
+    const answer = status ? `HTTP ${status}` : 'no answer';
     if (decision === 'retry') {
       this.queue.unshift(...items);
       this.attempt += 1;
       this.retrying = true;
       this.persist();
-      this.schedule(this.core.retryDelayMs(this.attempt, Math.random()));
+      const delay = this.core.retryDelayMs(this.attempt, Math.random());
+      this.notes.debug(`retrying ${items.length} events (${eventNames(items)}) in ${delay} ms: ${answer}`);
+      this.schedule(delay);
       return this.settleWaiters();
     }
     this.attempt = 0;
-    if (decision === 'give_up') {
-      this.warn(status, `internal-events: ${items.length} events not accepted (HTTP ${status}); they are not sent again`);
-    }
+    if (decision === 'delivered') this.notes.debug(`sent ${items.length} events (${eventNames(items)}): ${answer}`);
+    else if (status === 401) this.drop(401, items, this.identity.refreshable
+      ? 'HTTP 401, the receiver refused the identity token, also the fresh one the identity function gave'
+      : 'HTTP 401, the receiver refused the identity token (expired or not signed with its secret); ' +
+        'init({ identity: () => freshToken }) lets the module ask for a new one');
+    else this.drop(status, items, `${answer}; they are not sent again`);
     if (this.stored) this.persist();
     if (!this.queue.length) this.draining = false;
     return this.pump();
@@ -198,16 +241,31 @@ export class Delivery {
   // The page is going away (or hidden, which on mobile may be the last chance): beacons carry
   // what they can, storage keeps the rest, including a fetch still in flight (sent again next
   // time; the receiver's eid check makes that harmless).
+  // A token function still answering leaves the queue stored, for the next page to send with one.
   leave() {
     const beacon = this.env.navigator?.sendBeacon?.bind(this.env.navigator);
-    while (beacon && this.queue.length && this.online()) {
+    const token = this.identity.now();
+    while (beacon && token !== null && this.queue.length && this.online()) {
       const items = this.takeBatch();
-      if (!items.length || !beacon(this.endpoint, this.body(items))) {
+      this.hintWithoutIdentity(items, token);
+      if (!items.length || !beacon(this.endpoint, this.body(items, token))) {
         this.queue.unshift(...items);
         break;
       }
+      this.notes.debug(`sent ${items.length} events (${eventNames(items)}) by beacon: the page is hidden or closing`);
     }
     this.persist();
+    if (this.stored) this.notes.debug(`stored ${this.queue.length + (this.inFlight?.length ?? 0)} events for the next page`);
+  }
+
+  // Opting out: the queue, a batch in flight and every stored queue are forgotten.
+  discard() {
+    const count = this.queue.length + (this.inFlight?.length ?? 0);
+    this.env.clearTimeout(this.timer);
+    Object.assign(this, { timer: null, queue: [], inFlight: null, attempt: 0, retrying: false, draining: false, stored: false });
+    removeStoredQueues(this.env.localStorage, this.storagePrefix);
+    this.notes.debug(`dropped ${count} waiting events and the offline queue: the user opted out`);
+    this.settleWaiters();
   }
 
   // Storage mirrors what is not yet known to be delivered, newest kept when over the bounds.
@@ -222,7 +280,7 @@ export class Delivery {
       keep += 1;
     }
     if (keep < items.length) {
-      this.warn('stored', `internal-events: offline queue full, ${items.length - keep} oldest events dropped`);
+      this.drop('stored', items.slice(0, items.length - keep), 'offline queue full, the oldest go first');
       this.queue.splice(0, Math.max(0, items.length - keep - (this.inFlight || []).length));
     }
     try {
@@ -232,13 +290,13 @@ export class Delivery {
       else storage.removeItem(this.storageKey);
       this.stored = keep > 0;
     } catch {
-      this.warn('storage', 'internal-events: localStorage is unavailable, events wait in memory only');
+      this.notes.warnOnce('storage', 'internal-events: localStorage is unavailable, events wait in memory only');
     }
   }
 
-  warn(kind, message) {
-    if (this.warned.has(kind)) return;
-    this.warned.add(kind);
-    this.env.console.warn(message);
+  // One warning per kind of loss, one debug line per loss.
+  drop(kind, items, why) {
+    this.notes.warnOnce(`drop:${kind}`, `internal-events: ${items.length} events dropped: ${why}`);
+    this.notes.debug(`dropped ${items.length} events (${eventNames(items)}): ${why}`);
   }
 }

@@ -1,13 +1,18 @@
 // The browser API of DESIGN.md (contract): init, track_event/trackEvent, mixin,
-// bindInternalEventDocument, trackInternalLoadEvents, flush.
+// bindInternalEventDocument, trackInternalLoadEvents, flush; and optOut/optIn/isOptedOut.
 //
 // Usable as soon as it is imported: the wasm core loads in the background and calls made before
 // it is ready wait in `pending`, in order; when it cannot load at all, the fallback core sends
 // them unvalidated. `env` is the page (window, document, navigator, fetch, localStorage, …),
-// injected so that tests can run the real glue and the real wasm in node.
+// injected so that tests can run the real glue and the real wasm in node. Outside a page (server
+// rendering, node, a worker: no window or document) every call does nothing and resolves at
+// once, and nothing is loaded or scheduled.
 import { fallbackCore, typeProblem, valueProblem } from './fallback_core.js';
-import { Delivery } from './delivery.js';
+import { Delivery, removeStoredQueues } from './delivery.js';
 import { instantiateCore, wrapCore } from './wasm_core.js';
+import { ConsoleNotes } from './console_notes.js';
+import { Consent } from './consent.js';
+import { IdentitySource } from './identity.js';
 
 const DEFAULT_ENDPOINT = '/api/v4/usage_data/track_events';
 const SELECTOR = '[data-event-tracking]';
@@ -34,6 +39,12 @@ function attributesOf(element) {
   return { tracking: read('tracking') ?? '', label: read('label'), property: read('property'), value: read('value'), additional };
 }
 
+// Whether the definitions bundle declares the user identifier for this event (the bundle names
+// identifiers, not metrics: an event that declares `user` is one meant to be counted per user).
+function declaresUser(definitions, event) {
+  return definitions?.events?.[event]?.identifiers?.includes('user') === true;
+}
+
 export function createInternalEvents(env = globalThis) {
   let options = {};
   let core = null;
@@ -43,15 +54,20 @@ export function createInternalEvents(env = globalThis) {
   const bound = new WeakMap();  // root → dispose
   const loaded = new WeakSet();  // elements whose load event was tracked
   let listening = false;
+  const inPage = Boolean(env.window && env.document);
+  const notes = new ConsoleNotes(env);
+  const consent = new Consent(env, notes);
+  let identity = new IdentitySource(undefined, notes);
 
   const warn = (...args) => env.console?.warn(...args);
 
-  function disabled() {
-    if (options.respectDoNotTrack === false) return false;
-    const nav = env.navigator || {};
-    // Do Not Track (navigator, or window on older browsers) and Global Privacy Control.
-    return nav.doNotTrack === '1' || nav.doNotTrack === 'yes' || env.doNotTrack === '1' || nav.globalPrivacyControl === true;
+  // Why tracking calls do nothing now, or null.
+  function blocked() {
+    if (!inPage) return 'no page (server-side rendering or node)';
+    return consent.blocked(options.respectDoNotTrack);
   }
+
+  const storagePrefix = () => `internal-events:${options.endpoint || DEFAULT_ENDPOINT}:`;
 
   function start(wasmCore) {
     core = wasmCore;
@@ -60,11 +76,13 @@ export function createInternalEvents(env = globalThis) {
     delivery = new Delivery({
       core,
       endpoint: options.endpoint,
-      identity: options.identity || '',
+      identity,
       env,
-      storagePrefix: `internal-events:${options.endpoint}:`,
+      notes,
+      storagePrefix: storagePrefix(),
       pageId: Math.random().toString(36).slice(2),
     });
+    identity.refresh();
     delivery.restore();
     for (const [kind, args] of pending.splice(0)) {
       try {
@@ -92,11 +110,16 @@ export function createInternalEvents(env = globalThis) {
   function init(settings = {}) {
     options = { ...options, ...settings };
     options.endpoint ||= DEFAULT_ENDPOINT;
-    if (disabled()) return api;
+    notes.debugging = options.debug === true;
+    if ('identity' in settings) useIdentity(settings.identity);
+    const why = blocked();
+    if (why) {
+      notes.debug(`not starting: ${why}`);
+      return api;
+    }
     if (delivery) {
       core.configure(options);
       delivery.endpoint = options.endpoint;
-      delivery.identity = options.identity || '';
     }
     load();
     const win = env.window;
@@ -110,16 +133,28 @@ export function createInternalEvents(env = globalThis) {
     return api;
   }
 
+  function useIdentity(token) {
+    identity = new IdentitySource(token, notes);
+    if (delivery) {
+      delivery.identity = identity;
+      identity.refresh();
+    }
+  }
+
   // The page closes before the wasm arrived: the waiting calls go now, through the fallback.
   function leaveBeforeReady() {
     start(fallbackCore(env.crypto));
     delivery.leave();
   }
 
-  function enqueue(result) {
-    if (!result) return;
+  function enqueue(event, result) {
+    if (!result) {
+      notes.debug('not sent: the event name is empty');
+      return;
+    }
     if (result.error) {
       const { kind, message } = result.error;
+      notes.debug(`dropped ${event}: ${message}`);
       // Wrong types are the caller's bug and fail loudly, as in GitLab's frontend. Unknown events
       // and undeclared properties (known only with a definitions bundle) are reported, not thrown:
       // a tracking call never breaks the page over analytics.
@@ -127,15 +162,24 @@ export function createInternalEvents(env = globalThis) {
       warn(`internal-events: ${message}`);
       return;
     }
+    notes.debug(core.fallback ? `checked the types of ${event} (no wasm core: the receiver validates the rest)` : `validated ${event}`);
+    result.event = event;
+    result.wantsUser = options.context?.user_id == null && declaresUser(options.definitions, event);
     delivery.add(result);
   }
 
   function trackNow(event, additionalProperties, category) {
-    enqueue(core.event({ event, identifiers: identifiersOf(options.context), properties: additionalProperties || {}, category }));
+    enqueue(event, core.event({ event, identifiers: identifiersOf(options.context), properties: additionalProperties || {}, category }));
   }
 
   function trackElementNow(attributes) {
-    enqueue(core.dataEvent(attributes, identifiersOf(options.context)));
+    enqueue(attributes.tracking, core.dataEvent(attributes, identifiersOf(options.context)));
+  }
+
+  function skipped(event) {
+    const why = blocked();
+    if (why) notes.debug(`not tracked ${event}: ${why}`);
+    return why !== null;
   }
 
   function ready() {
@@ -146,7 +190,7 @@ export function createInternalEvents(env = globalThis) {
   // Before the wasm is ready, the type rules are checked here so that a wrong type still throws
   // at the call; everything else is checked by the core when the call leaves `pending`.
   function track_event(event, additionalProperties = {}, category = undefined) {
-    if (disabled()) return;
+    if (skipped(event)) return;
     if (ready()) return trackNow(event, additionalProperties, category);
     const problem = typeProblem(event, additionalProperties || {});
     if (problem) throw new TypeError(problem);
@@ -154,7 +198,7 @@ export function createInternalEvents(env = globalThis) {
   }
 
   function trackElement(element) {
-    if (disabled()) return;
+    if (skipped(element.getAttribute('data-event-tracking'))) return;
     const attributes = attributesOf(element);
     if (ready()) return trackElementNow(attributes);
     const problem = valueProblem(attributes.value);
@@ -163,6 +207,7 @@ export function createInternalEvents(env = globalThis) {
   }
 
   function bindInternalEventDocument(root = env.document) {
+    if (!root) return () => {};  // no page: nothing to listen to
     if (bound.has(root)) return bound.get(root);
     const listener = (e) => {
       const element = e.target?.closest?.(SELECTOR);
@@ -179,6 +224,7 @@ export function createInternalEvents(env = globalThis) {
   }
 
   function trackInternalLoadEvents(root = env.document) {
+    if (!root) return [];
     const elements = [...root.querySelectorAll(LOAD_SELECTOR)].filter((element) => !loaded.has(element));
     for (const element of elements) {
       loaded.add(element);
@@ -188,10 +234,26 @@ export function createInternalEvents(env = globalThis) {
   }
 
   async function flush() {
-    if (disabled()) return;
+    if (blocked()) return;
     if (!loading) init();
     await loading;
     await delivery.flush();
+  }
+
+  // The user's choice, kept in localStorage: nothing is tracked, queued or stored until optIn().
+  function optOut() {
+    if (!inPage) return;
+    consent.setOptedOut(true);
+    pending.length = 0;
+    // Before the module has started there is no Delivery, but earlier pages' queues may be stored.
+    if (delivery) delivery.discard();
+    else removeStoredQueues(env.localStorage, storagePrefix());
+  }
+
+  function optIn() {
+    if (!inPage) return;
+    consent.setOptedOut(false);
+    notes.debug('opted in: tracking resumes');
   }
 
   const api = {
@@ -202,6 +264,9 @@ export function createInternalEvents(env = globalThis) {
     bindInternalEventDocument,
     trackInternalLoadEvents,
     flush,
+    optOut,
+    optIn,
+    isOptedOut: () => consent.optedOut(),
   };
   return api;
 }

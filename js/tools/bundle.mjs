@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const src = path.join(path.dirname(fileURLToPath(import.meta.url)), '../src');
-const ORDER = ['wasm_core.js', 'fallback_core.js', 'delivery.js', 'internal_events.js', 'index.js'];
+const ORDER = ['wasm_core.js', 'fallback_core.js', 'console_notes.js', 'consent.js', 'identity.js', 'delivery.js', 'internal_events.js', 'index.js'];
 const PUBLIC = 'export { InternalEvents, createInternalEvents, InternalEvents as default };\n';
 
 const out = process.argv[2];

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 // The build's command; INTERNAL_EVENTS_BINARY overrides (as for tests/js/wasm_validation.test.mjs).
-const binary = process.env.INTERNAL_EVENTS_BINARY ??
+export const binary = process.env.INTERNAL_EVENTS_BINARY ??
   [path.join(root, 'build/native/internal-events'), path.join(root, 'build/native/native/internal-events')].find((file) => existsSync(file)) ??
   path.join(root, 'build/native/internal-events');
 
@@ -22,12 +22,14 @@ async function makeSite(folder, pages) {
   await copyFile(path.join(root, 'node_modules/vue2/dist/vue.esm.browser.min.js'), path.join(folder, 'vendor/vue2.esm.browser.min.js'));
 }
 
-export async function startReceiver({ pages = path.join(root, 'tests/e2e/pages'), definitions = path.join(root, 'tests/e2e/definitions') } = {}) {
+// extraArgs: more `serve` options, e.g. ['--identity-secret-file', FILE].
+export async function startReceiver({ pages = path.join(root, 'tests/e2e/pages'), definitions = path.join(root, 'tests/e2e/definitions'),
+  extraArgs = [] } = {}) {
   const work = await mkdtemp(path.join(tmpdir(), 'internal-events-e2e-'));
   const site = path.join(work, 'site');
   await makeSite(site, pages);
   const args = ['serve', '--listen', '127.0.0.1:0', '--store', `sqlite:${path.join(work, 'store.sqlite3')}`,
-    '--definitions', definitions, '--static', site, '--assets', path.join(root, 'build/web')];
+    '--definitions', definitions, '--static', site, '--assets', path.join(root, 'build/web'), ...extraArgs];
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const url = await new Promise((resolve, reject) => {

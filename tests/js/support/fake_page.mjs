@@ -117,7 +117,8 @@ export class FakeClock {
   }
 }
 
-// answers: statuses in order (200 once they run out); 'network' makes fetch reject as offline does.
+// answers: statuses in order (200 once they run out); 'network' makes fetch reject as offline does;
+// a function answers from the request body, e.g. (body) => (body.identity === 'fresh' ? 200 : 401).
 export function fakePage({ answers = [], online = true, navigator = {}, storage = new FakeStorage(), beacon = true,
   wasmContentType = 'application/wasm' } = {}) {
   const wasmDownloads = [];
@@ -125,6 +126,8 @@ export function fakePage({ answers = [], online = true, navigator = {}, storage 
   const beacons = [];
   const warnings = [];
   const errors = [];
+  const infos = [];
+  const debugs = [];
   const clock = new FakeClock();
   const window = new EventTarget();
   const document = new FakeElement();
@@ -143,7 +146,12 @@ export function fakePage({ answers = [], online = true, navigator = {}, storage 
     },
     localStorage: storage,
     crypto: globalThis.crypto,
-    console: { warn: (...args) => warnings.push(args.join(' ')), error: (...args) => errors.push(args.join(' ')) },
+    console: {
+      warn: (...args) => warnings.push(args.join(' ')),
+      error: (...args) => errors.push(args.join(' ')),
+      info: (...args) => infos.push(args.join(' ')),
+      debug: (...args) => debugs.push(args.join(' ')),
+    },
     setTimeout: clock.setTimeout,
     clearTimeout: clock.clearTimeout,
     async fetch(url, init) {
@@ -152,14 +160,14 @@ export function fakePage({ answers = [], online = true, navigator = {}, storage 
         wasmDownloads.push(String(url));
         return new Response(wasmBinary, { headers: { 'Content-Type': wasmContentType } });
       }
-      const status = answers.length ? answers.shift() : 200;
+      const status = typeof answers === 'function' ? answers(JSON.parse(init.body)) : answers.length ? answers.shift() : 200;
       requests.push({ url, init, body: JSON.parse(init.body), status });
       if (status === 'network') throw new TypeError('Failed to fetch');
       return { ok: status < 300, status, json: async () => ({ accepted: JSON.parse(init.body).events.length, rejected: [] }) };
     },
   };
   const events = () => requests.filter((r) => r.status === 200).flatMap((r) => r.body.events);
-  return { env, requests, beacons, warnings, errors, clock, storage, window, document, events, wasmDownloads };
+  return { env, requests, beacons, warnings, errors, infos, debugs, clock, storage, window, document, events, wasmDownloads };
 }
 
 export async function started(page, options = {}) {
