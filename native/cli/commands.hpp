@@ -14,6 +14,7 @@ int run_hll(const CommandArgs& args);
 int run_serve(const CommandArgs& args);
 int run_token(const CommandArgs& args);
 int run_export(const CommandArgs& args);
+int run_copy(const CommandArgs& args);
 int run_track(const CommandArgs& args);
 int run_metrics(const CommandArgs& args);
 int run_outbox(const CommandArgs& args);

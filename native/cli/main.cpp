@@ -26,6 +26,7 @@ const std::map<std::string, CommandEntry>& command_table() {
       {"serve", {ie::cli::run_serve, "receive events over HTTP and answer metric reads"}},
       {"token", {ie::cli::run_token, "sign an identity token (HS256 JWT) for the receiver"}},
       {"export", {ie::cli::run_export, "print a store's counters as Redis commands for redis-cli --pipe"}},
+      {"copy", {ie::cli::run_copy, "copy a store's counters and event ids into another store"}},
       {"track", {ie::cli::run_track, "track one event into a store, as the backend API does"}},
       {"metrics", {ie::cli::run_metrics, "the service-ping report: every metric's value"}},
       {"outbox", {ie::cli::run_outbox, "the Snowplow outbox: its depth, its dead letters, and requeuing them"}},

@@ -88,8 +88,16 @@ class CounterStore {
   // The sum of the numeric keys (totals or sums; missing or expired keys are 0).
   virtual double sum(const std::vector<std::string>& keys, std::int64_t now_ms) = 0;
 
-  // Every live key, for export into Redis.
+  // Every live key, for export into Redis and `copy`, under GitLab's key names (a cluster store
+  // names its keys back).
   virtual std::vector<StoredKey> dump(std::int64_t now_ms) = 0;
+
+  // Writes keys as dump() gave them, for `copy`: each value replaces what the key held, with the
+  // same expiry, so that restoring twice leaves what restoring once did. Keys that are already
+  // expired at now_ms are skipped. Returns how many keys were written; keys the store cannot hold
+  // (a cluster cannot place an event id whose event it is not told) are skipped and not counted.
+  // The SQLite store never shortens an event id's window: one it remembers longer keeps its expiry.
+  virtual std::size_t restore(const std::vector<StoredKey>& keys, std::int64_t now_ms) = 0;
 
   // A short description for start-up messages: "sqlite:data/x.sqlite3".
   virtual std::string describe() const = 0;

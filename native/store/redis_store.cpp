@@ -46,6 +46,9 @@ std::optional<double> parse_number(std::string_view text) {
   return number;
 }
 
+// SETs a restore sends before it reads their replies: a round trip per chunk, and a bounded buffer.
+constexpr std::size_t kRestoreChunk = 1000;
+
 bool ours(std::string_view key) {
   return std::any_of(kOurPrefixes.begin(), kOurPrefixes.end(), [&](std::string_view prefix) { return key.starts_with(prefix); });
 }
@@ -290,6 +293,26 @@ std::vector<StoredKey> RedisStore::dump(std::int64_t now_ms) {
                  stored.end());
     return stored;
   });
+}
+
+// PXAT keeps the key's own expiry, in absolute time, so restoring twice sets the same one.
+std::size_t RedisStore::restore(const std::vector<StoredKey>& keys, std::int64_t now_ms) {
+  std::vector<const StoredKey*> live;
+  for (const auto& key : keys) {
+    if (key.expires_at_ms == 0 || key.expires_at_ms >= now_ms) live.push_back(&key);
+  }
+  impl_->pool.with_connection([&](Connection& connection) {
+    for (std::size_t from = 0; from < live.size(); from += kRestoreChunk) {
+      const std::size_t to = std::min(live.size(), from + kRestoreChunk);
+      for (std::size_t i = from; i < to; ++i) {
+        Command set{"SET", live[i]->key, live[i]->value};
+        if (live[i]->expires_at_ms != 0) set.add("PXAT").add_number(static_cast<std::size_t>(live[i]->expires_at_ms));
+        connection.append(set.resp());
+      }
+      for (std::size_t i = from; i < to; ++i) connection.expect_no_error(connection.reply(), "SET");
+    }
+  });
+  return live.size();
 }
 
 std::string RedisStore::describe() const { return impl_->address.url(); }

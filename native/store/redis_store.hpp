@@ -32,6 +32,8 @@ class RedisStore final : public CounterStore {
   // Our keys only ({hll_counters}_…, {event_counters}_…, {event_sums}_…, {event_ids}_…); expiry
   // times are now_ms plus the key's PTTL.
   std::vector<StoredKey> dump(std::int64_t now_ms) override;
+  // SET key value [PXAT ms], pipelined a thousand at a time on one connection.
+  std::size_t restore(const std::vector<StoredKey>& keys, std::int64_t now_ms) override;
   std::string describe() const override;
   Outbox& outbox() override;
   void set_outbox_max_events(std::uint64_t max_events) override;

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <exception>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -34,6 +35,13 @@ std::filesystem::path with_parent_folders(const std::filesystem::path& path) {
   return path;
 }
 
+// A restore() waiting for the writer thread; the caller waits for `done`, so the keys stay its own.
+struct Restore {
+  const std::vector<StoredKey>* keys;
+  std::int64_t now_ms;
+  std::function<void(std::exception_ptr, std::size_t)> done;
+};
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -58,18 +66,22 @@ struct SqliteStore::Impl {
 
   void run_writer() {
     auto next_purge = std::chrono::steady_clock::now();  // the first one follows the first batch
-    const auto has_work = [&] { return stopping || !queue.empty(); };
+    const auto has_work = [&] { return stopping || !queue.empty() || !restores.empty(); };
     // Two vectors trade places, so the queue always has the room of an earlier batch: callers
     // queueing into a fresh one reallocated it under the lock, a few times a commit.
     std::vector<Request> batch;
+    std::vector<Restore> restoring;
     std::unique_lock lock(mutex);
-    while (!stopping || !queue.empty()) {
+    while (!stopping || !queue.empty() || !restores.empty()) {
       if (caller_clock_offset_ms) wake.wait_until(lock, next_purge, has_work);
       else wake.wait(lock, has_work);
       batch.swap(queue);
+      restoring.swap(restores);
       lock.unlock();
       if (!batch.empty()) commit(batch);
       batch.clear();
+      for (Restore& restore : restoring) run(restore);
+      restoring.clear();
       if (caller_clock_offset_ms && std::chrono::steady_clock::now() >= next_purge) {
         purge();
         next_purge = std::chrono::steady_clock::now() + kPurgeInterval;
@@ -93,6 +105,19 @@ struct SqliteStore::Impl {
     for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(error, error ? ApplyResult{} : results[i]);
   }
 
+  // A restore is its own transaction, after the batch queued with it (it never joins a group
+  // commit: its size is the whole store's).
+  void run(Restore& restore) {
+    std::size_t written = 0;
+    std::exception_ptr error;
+    try {
+      written = writer.restore(*restore.keys, restore.now_ms);
+    } catch (...) {
+      error = std::current_exception();
+    }
+    restore.done(error, written);
+  }
+
   // Deletes what has expired for both the wall clock and the callers' clock: now_ms is a parameter
   // (tests and replays pass their own, often in the past), and what callers still read must stay.
   // Purging waits for the first batch, which tells where the callers' clock is.
@@ -113,6 +138,7 @@ struct SqliteStore::Impl {
   std::mutex mutex;
   std::condition_variable wake;
   std::vector<Request> queue;
+  std::vector<Restore> restores;
   bool stopping = false;
   std::thread thread;
 };
@@ -142,6 +168,16 @@ double SqliteStore::sum(const std::vector<std::string>& keys, std::int64_t now_m
 
 std::vector<StoredKey> SqliteStore::dump(std::int64_t now_ms) {
   return impl_->readers.with_reader([&](Reader& reader) { return reader.dump(now_ms); });
+}
+
+std::size_t SqliteStore::restore(const std::vector<StoredKey>& keys, std::int64_t now_ms) {
+  return wait_for<std::size_t>([&](std::function<void(std::exception_ptr, std::size_t)> done) {
+    {
+      const std::lock_guard lock(impl_->mutex);
+      impl_->restores.push_back(Restore{&keys, now_ms, std::move(done)});
+    }
+    impl_->wake.notify_one();
+  });
 }
 
 std::string SqliteStore::describe() const { return "sqlite:" + impl_->path.string(); }

@@ -37,6 +37,9 @@ class SqliteStore final : public CounterStore {
   std::uint64_t count_unique(const std::vector<std::string>& keys, std::int64_t now_ms) override;
   double sum(const std::vector<std::string>& keys, std::int64_t now_ms) override;
   std::vector<StoredKey> dump(std::int64_t now_ms) override;
+  // On the writer thread, in one transaction of its own. An event id the store already remembers
+  // for longer keeps its later expiry (the id log only appends).
+  std::size_t restore(const std::vector<StoredKey>& keys, std::int64_t now_ms) override;
   std::string describe() const override;
   Outbox& outbox() override;
   void set_outbox_max_events(std::uint64_t max_events) override;

@@ -3,7 +3,9 @@
 #include "native/store/sqlite_writer.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <exception>
+#include <map>
 #include <variant>
 
 #include "native/store/event_id_log.hpp"
@@ -27,6 +29,17 @@ CREATE TABLE IF NOT EXISTS outbox_dead (seq INTEGER PRIMARY KEY, queued_at_ms IN
 CREATE TABLE IF NOT EXISTS outbox_lease (id INTEGER PRIMARY KEY CHECK (id = 1), owner TEXT NOT NULL, expires_at_ms INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 )sql";
+
+// How a restored value starts when it is an HLL: Redis's magic (core/hll.hpp).
+constexpr std::string_view kHllMagic = "HYLL";
+
+// The value as an INCR integer when it is one's canonical text, as Redis keeps such strings.
+std::optional<std::int64_t> canonical_integer(const std::string& text) {
+  std::int64_t number = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
+  if (error != std::errc() || end != text.data() + text.size() || std::to_string(number) != text) return std::nullopt;
+  return number;
+}
 
 // Before event_id_log, ids were rows of their own; a file written then keeps them.
 constexpr const char* kOldEventIdsTable = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'event_ids'";
@@ -95,6 +108,48 @@ void Writer::purge(std::int64_t now_ms) {
     throw;
   }
   ids_.forget_expired_before(now_ms);
+}
+
+// Counter rows are upserted as write_row() leaves them. Ids go to the log, one row per expiry (a
+// SQLite dump's ids share their commit's; Redis's each have their own), and into the set only once
+// committed, since load() cannot be undone. The log only appends, so an id the store already
+// remembers longer keeps its later expiry: restoring never shortens a dedup window.
+std::size_t Writer::restore(const std::vector<StoredKey>& keys, std::int64_t now_ms) {
+  std::map<std::int64_t, std::string> logged_by_expiry;
+  std::vector<const StoredKey*> restored_ids;
+  std::size_t written = 0;
+  const std::int64_t logged_before = last_logged_row_;
+  begin_.run();
+  try {
+    forget_if_written_elsewhere();
+    for (const StoredKey& key : keys) {
+      if (!live(key.expires_at_ms, now_ms)) continue;
+      if (key.key.starts_with(kEventIdKeyPrefix)) {
+        const std::string_view id = std::string_view(key.key).substr(kEventIdKeyPrefix.size());
+        if (id.empty() || key.expires_at_ms == 0) continue;  // no event has it, or the log cannot keep it forever
+        append_event_id(logged_by_expiry[key.expires_at_ms], id);
+        restored_ids.push_back(&key);
+      } else {
+        write_restored_row(key);
+      }
+      ++written;
+    }
+    for (const auto& [expires_at_ms, blob] : logged_by_expiry) {
+      const std::int64_t row = log_ids(blob, expires_at_ms);
+      if (ids_read_) last_logged_row_ = row;  // else the first read of the log finds them with the rest
+    }
+    commit_.run();
+  } catch (...) {
+    db_.rollback_if_open();
+    cache_.clear();
+    last_logged_row_ = logged_before;
+    throw;
+  }
+  cache_.clear();  // it may hold counters just replaced
+  if (ids_read_) {
+    for (const StoredKey* key : restored_ids) ids_.load(std::string_view(key->key).substr(kEventIdKeyPrefix.size()), key->expires_at_ms);
+  }
+  return written;
 }
 
 Connection Writer::create_schema(const std::filesystem::path& path) {
@@ -291,6 +346,18 @@ void Writer::write_row(const std::string& key, const Counter& counter) {
     upsert_.bind(2, std::string_view(std::get<std::string>(counter.value)));
   }
   upsert_.bind_expiry(3, counter.expires_at_ms);
+  upsert_.step();
+}
+
+// A value as SET leaves it: an HLL's bytes stay a blob (what load() parses as one), INCR's
+// integers an integer, anything else (INCRBYFLOAT's sums) text.
+void Writer::write_restored_row(const StoredKey& key) {
+  const ResetOnExit reset(upsert_);
+  upsert_.bind(1, key.key);
+  if (const auto integer = canonical_integer(key.value)) upsert_.bind(2, *integer);
+  else if (key.value.starts_with(kHllMagic)) upsert_.bind_blob(2, key.value);
+  else upsert_.bind(2, std::string_view(key.value));
+  upsert_.bind_expiry(3, key.expires_at_ms);
   upsert_.step();
 }
 

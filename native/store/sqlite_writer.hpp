@@ -38,6 +38,10 @@ class Writer {
   // Deletes the counters and event ids that expired before now_ms.
   void purge(std::int64_t now_ms);
 
+  // CounterStore::restore() in one transaction: each counter's row replaced, each event id logged
+  // with its expiry (and known to the set once committed). Returns how many keys were written.
+  std::size_t restore(const std::vector<StoredKey>& keys, std::int64_t now_ms);
+
   Connection& connection() { return db_; }
 
   std::atomic<std::uint64_t> outbox_max_events{kDefaultOutboxMaxEvents};
@@ -59,6 +63,7 @@ class Writer {
   static HyperLogLog hll_from_row(const std::string& key, std::string_view bytes);
   void write_dirty();
   void write_row(const std::string& key, const Counter& counter);
+  void write_restored_row(const StoredKey& key);
 
   Connection db_;
   Statement begin_, commit_, data_version_, select_, upsert_, log_ids_, logged_since_, purge_counters_, purge_ids_, queue_snowplow_;

@@ -415,6 +415,93 @@ TEST_CASE("export piped into redis-cli --pipe recreates every key: same bytes, c
   }
 }
 
+// Redis's dump says when a key expires as now plus its PTTL, read a little later than now.
+void check_same_keys(const std::map<std::string, StoredKey>& actual, const std::map<std::string, StoredKey>& expected) {
+  REQUIRE(actual.size() == expected.size());
+  for (const auto& [key, stored] : expected) {
+    CAPTURE(key);
+    REQUIRE(actual.count(key));
+    CHECK(actual.at(key).value == stored.value);
+    CHECK((actual.at(key).expires_at_ms == 0) == (stored.expires_at_ms == 0));
+    CHECK(actual.at(key).expires_at_ms <= stored.expires_at_ms);
+    CHECK(actual.at(key).expires_at_ms >= stored.expires_at_ms - 10000);
+  }
+}
+
+TEST_CASE("restore writes a dump into a fresh store of either kind: the same keys, values and expiry, ids duplicates after") {
+  const Planner planner;
+  TempFolder source_folder, target_folder;
+  test::RedisServer server;
+  const auto events = planner.writes(long_sequence());
+  const std::int64_t now = wall_clock_ms();
+  const auto source = open_store(source_folder.sqlite_url());
+  apply_in_batches(*source, events, now);
+  const std::vector<StoredKey> dumped = source->dump(now);
+  const auto expected = by_key(dumped);
+  REQUIRE(expected.count("{event_ids}_long-3-1"));
+
+  for (const std::string& url : {target_folder.sqlite_url(), server.url()}) {
+    CAPTURE(url);
+    {
+      const auto target = open_store(url);
+      CHECK(target->restore(dumped, now) == dumped.size());
+      const auto restored = by_key(target->dump(now));
+      check_same_keys(restored, expected);
+      CHECK(target->restore(dumped, now) == dumped.size());
+      check_same_keys(by_key(target->dump(now)), expected);
+      for (const Date today : {Date{2021, 1, 4}, Date{2021, 1, 11}, Date{2021, 1, 25}}) {
+        check_metrics(planner.metrics(*target, today, now), planner.metrics(*source, today, now));
+      }
+    }
+    // Reopened, SQLite reads the ids from its log; a store that already knows ids in memory (the
+    // next restore) learns the restored ones too.
+    const auto reopened = open_store(url);
+    const auto event = [](const std::string& id) { return counter_writes({incr("{event_counters}_after_restore", Expiry::never)}, id); };
+    CHECK(reopened->apply({event("long-3-1"), event("new-id")}, now).duplicates == 1);
+    CHECK(reopened->restore({{"{event_ids}_restored-late", "1", now + kWeekMs}}, now) == 1);
+    CHECK(reopened->apply({event("restored-late")}, now).duplicates == 1);
+    if (url != server.url()) CHECK(reopened->apply({event("restored-late")}, now + kWeekMs + 1).applied == 1);  // Redis: its own clock
+  }
+}
+
+TEST_CASE("restore replaces what a key held, skips what has expired, and a failed SQLite restore writes nothing") {
+  TempFolder folder;
+  test::RedisServer server;
+  const std::int64_t now = wall_clock_ms();
+  for (const std::string& url : {folder.sqlite_url(), server.url()}) {
+    CAPTURE(url);
+    const auto store = open_store(url);
+    store->apply({counter_writes({incr("{event_counters}_r", Expiry::never), incr("{event_counters}_r", Expiry::never)})}, now);
+    CHECK(store->restore({{"{event_counters}_r", "5", now + kWeekMs}, {"{event_counters}_gone", "7", now - 1},
+                          {"{event_ids}_gone", "1", now - 1}},
+                         now) == 1);
+    const auto keys = by_key(store->dump(now));
+    CHECK(keys.at("{event_counters}_r").value == "5");
+    CHECK(keys.at("{event_counters}_r").expires_at_ms >= now + kWeekMs - 10000);
+    CHECK(keys.count("{event_counters}_gone") == 0);
+    CHECK(keys.count("{event_ids}_gone") == 0);
+    // Replaced, the counter counts on from its new value.
+    store->apply({counter_writes({incr("{event_counters}_r", Expiry::never)})}, now);
+    CHECK(store->sum({"{event_counters}_r"}, now) == 6);
+    CHECK(store->restore({{"{event_sums}_s", "2.5", 0}}, now) == 1);
+    CHECK(store->sum({"{event_sums}_s"}, now) == 2.5);
+  }
+
+  // Another process holds the write lock: nothing of the restore is written, the ids included.
+  const auto event = [](const std::string& id) { return counter_writes({incr("{event_counters}_after", Expiry::never)}, id); };
+  const auto store = open_store(folder.sqlite_url());
+  CHECK(store->apply({event("warm")}, now).applied == 1);  // the store now knows its ids in memory
+  sqlite3* other = nullptr;
+  REQUIRE(sqlite3_open((folder.path / "nested" / "counters.sqlite3").c_str(), &other) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK);
+  CHECK_THROWS_AS(store->restore({{"{event_counters}_r", "100", 0}, {"{event_ids}_locked-out", "1", now + kWeekMs}}, now),
+                  StoreUnavailable);
+  sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(other);
+  CHECK(store->sum({"{event_counters}_r"}, now) == 6);
+  CHECK(store->apply({event("locked-out")}, now).applied == 1);
+}
+
 TEST_CASE("a Redis store throws StoreUnavailable while the server is down and reconnects after") {
   test::RedisServer server;
   const auto store = open_store(server.url());
