@@ -17,7 +17,8 @@ Prints every live counter of the store (and the event ids it remembers) as Redis
 Redis's own protocol: SET key value, then PEXPIREAT key ms for keys that expire. HyperLogLogs
 are copied as their raw bytes, which Redis reads as its own.
 
-  --store URL   sqlite:PATH or redis://HOST:PORT[/DB] (or INTERNAL_EVENTS_STORE); it must exist
+  --store URL   sqlite:PATH, redis://HOST:PORT[/DB] or redis-cluster://HOST:PORT,… (or INTERNAL_EVENTS_STORE);
+                it must exist
 )";
 
 // One command as RESP: an array of bulk strings, binary-safe.

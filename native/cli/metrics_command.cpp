@@ -15,7 +15,8 @@ constexpr const char* kUsage = R"(usage: internal-events metrics [--store URL] [
 The service-ping report: every metric's value on that date (7d = the last complete ISO week,
 28d = the last four, all = all time), one "key_path value" line each, or nested JSON with --json.
 
-  --store URL         sqlite:PATH (default sqlite:data/internal-events.sqlite3) or redis://HOST:PORT[/DB];
+  --store URL         sqlite:PATH (default sqlite:data/internal-events.sqlite3), redis://HOST:PORT[/DB]
+                      or redis-cluster://HOST:PORT[,HOST:PORT…][?wait=N];
                       a store that is not there is an error, never an empty report
   --definitions DIR   definitions folder (default: config)
   --date YYYY-MM-DD   report as if today were that day (default: today, UTC)

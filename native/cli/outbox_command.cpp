@@ -22,7 +22,8 @@ its answer rather than sent again and again.
   dead         the dead letters, one JSON object a line: when, the collector's status and answer, the event
   retry-dead   moves every dead letter back into the outbox (once the collector or the events are fixed)
 
-  --store URL  sqlite:PATH (default sqlite:data/internal-events.sqlite3) or redis://HOST:PORT[/DB]; it must exist
+  --store URL  sqlite:PATH (default sqlite:data/internal-events.sqlite3), redis://HOST:PORT[/DB] or
+               redis-cluster://HOST:PORT[,HOST:PORT…]; it must exist
   --limit N    dead: at most this many (default 100)
 )";
 

@@ -34,7 +34,8 @@ forwards a Snowplow copy of every event to --collector through the store's durab
   --listen HOST:PORT            where to listen (default 127.0.0.1:8080); PORT is 1-65535, or 0 for a
                                 free one the system picks (the line "listening on" then names it)
   --definitions DIR             event and metric definitions (default config)
-  --store URL                   sqlite:PATH (default sqlite:data/internal-events.sqlite3) or redis://HOST:PORT[/DB];
+  --store URL                   sqlite:PATH (default sqlite:data/internal-events.sqlite3), redis://HOST:PORT[/DB]
+                                or redis-cluster://HOST:PORT[,HOST:PORT…][?wait=N];
                                 a new SQLite file is made in an existing folder (the default's data/ is made too)
   --create                      also make the missing folders of --store's SQLite file
   --static DIR                  a site served at /

@@ -19,7 +19,8 @@ invalid event is an error naming the field, and nothing is counted.
 
   --user, --project, --namespace ID   the identifiers (integers)
   --property k=v                      label=…, property=…, value=N or a custom property; repeatable
-  --store URL                         sqlite:PATH (default sqlite:data/internal-events.sqlite3) or redis://HOST:PORT[/DB];
+  --store URL                         sqlite:PATH (default sqlite:data/internal-events.sqlite3), redis://HOST:PORT[/DB]
+                                      or redis-cluster://HOST:PORT[,HOST:PORT…][?wait=N];
                                       a new SQLite file is made only in a folder that exists
   --definitions DIR                   definitions folder (default: config)
   --date YYYY-MM-DD                   count the event on that day (default: now)

@@ -113,7 +113,7 @@ class CounterStore {
   virtual std::string setting(std::string_view name, std::string_view value_if_new) = 0;
 };
 
-// Opens "sqlite:PATH" or "redis://HOST:PORT[/DB]"; throws std::invalid_argument for other URLs.
+// Opens "sqlite:PATH", "redis://HOST:PORT[/DB]" or "redis-cluster://…" (open_store.hpp); throws std::invalid_argument for other URLs.
 std::unique_ptr<CounterStore> open_store(const std::string& url);
 
 inline constexpr const char* kDefaultStoreUrl = "sqlite:data/internal-events.sqlite3";

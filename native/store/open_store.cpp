@@ -3,6 +3,7 @@
 
 #include <filesystem>
 
+#include "native/store/redis_cluster_store.hpp"
 #include "native/store/redis_store.hpp"
 #include "native/store/sqlite_store.hpp"
 
@@ -36,7 +37,9 @@ std::unique_ptr<CounterStore> open_store(const std::string& url, StoreCreation c
     return std::make_unique<SqliteStore>(file);
   }
   if (url.starts_with("redis://")) return std::make_unique<RedisStore>(RedisAddress::parse(url));
-  throw std::invalid_argument("unsupported store URL '" + url + "': expected sqlite:PATH or redis://HOST:PORT[/DB]");
+  if (url.starts_with(kRedisClusterScheme)) return std::make_unique<RedisClusterStore>(RedisClusterAddress::parse(url));
+  throw std::invalid_argument("unsupported store URL '" + url +
+                              "': expected sqlite:PATH, redis://HOST:PORT[/DB] or redis-cluster://HOST:PORT[,HOST:PORT…][?wait=N]");
 }
 
 std::unique_ptr<CounterStore> open_store(const std::string& url) { return open_store(url, StoreCreation::file_and_folders); }

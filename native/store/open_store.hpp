@@ -22,7 +22,7 @@ struct StoreNotFound : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Opens "sqlite:PATH" or "redis://HOST:PORT[/DB]" creating at most `creation`; throws
+// Opens "sqlite:PATH", "redis://HOST:PORT[/DB]" or "redis-cluster://HOST:PORT,…[?wait=N]" creating at most `creation`; throws
 // StoreNotFound ("no store at PATH", "no folder DIR for the store PATH") otherwise.
 std::unique_ptr<CounterStore> open_store(const std::string& url, StoreCreation creation);
 

@@ -197,7 +197,9 @@ class ConnectionPool {
     }
   }
 
- private:
+  // For a caller that holds connections to several servers at once (the cluster store pipelines
+  // to every master before it reads a reply): a connection to use, and to give back only after a
+  // use that did not throw.
   std::unique_ptr<Connection> take() {
     {
       const std::lock_guard lock(mutex_);
@@ -214,6 +216,8 @@ class ConnectionPool {
     const std::lock_guard lock(mutex_);
     if (idle_.size() < kIdleConnections) idle_.push_back(std::move(connection));
   }
+
+ private:
 
   const RedisAddress& address_;
   std::mutex mutex_;

@@ -672,7 +672,7 @@ TEST_CASE("store URLs") {
   CHECK(RedisAddress::parse("redis://[::1]:7000").host == "::1");
   CHECK(RedisAddress::parse("redis://[::1]:7000").url() == "redis://[::1]:7000/0");
   CHECK_THROWS_AS(RedisAddress::parse("redis://host:port"), std::invalid_argument);
-  CHECK_THROWS_WITH_AS(open_store("mysql://db/x"), doctest::Contains("expected sqlite:PATH or redis://HOST:PORT[/DB]"),
+  CHECK_THROWS_WITH_AS(open_store("mysql://db/x"), doctest::Contains("expected sqlite:PATH, redis://HOST:PORT[/DB] or redis-cluster://"),
                        std::invalid_argument);
   CHECK_THROWS_WITH_AS(open_store("mysql://db/x"), doctest::Contains("mysql://db/x"), std::invalid_argument);
   CHECK_THROWS_AS(open_store("sqlite:"), std::invalid_argument);
