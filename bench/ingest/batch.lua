@@ -10,6 +10,11 @@ wrk.headers["Content-Type"] = "text/plain"
 
 local kRequests, kEvents = 300, 50
 
+-- The events' names, in turn: BENCH_EVENTS="a b c" (bench/cluster.sh spreads them over slots);
+-- each must accept a label.
+local kNames = {}
+for name in string.gmatch(os.getenv("BENCH_EVENTS") or "i_code_review_user_apply_suggestion", "%S+") do kNames[#kNames + 1] = name end
+
 local threads = 0
 function setup(thread)
   threads = threads + 1
@@ -42,9 +47,9 @@ end
 local function request_text(eid_prefix)
   local events = {}
   for i = 1, kEvents do
-    events[i] = string.format('{"event":"i_code_review_user_apply_suggestion","eid":"%s%02x",' ..
+    events[i] = string.format('{"event":"%s","eid":"%s%02x",' ..
       '"user_id":%d,"project_id":%d,"additional_properties":{"label":"diff"}}',
-      eid_prefix, i, math.random(1, 1000000), math.random(1, 1000))
+      kNames[(i - 1) % #kNames + 1], eid_prefix, i, math.random(1, 1000000), math.random(1, 1000))
   end
   return wrk.format(nil, nil, nil, '{"events":[' .. table.concat(events, ",") .. ']}')
 end
