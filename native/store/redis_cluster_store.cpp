@@ -5,10 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <charconv>
-#include <condition_variable>
-#include <csignal>
 #include <mutex>
-#include <thread>
 #include <unordered_map>
 
 #include "core/cluster_keys.hpp"
@@ -19,7 +16,7 @@
 #include "native/store/redis_cluster_outbox.hpp"
 #include "native/store/redis_cluster_router.hpp"
 #include "native/store/redis_outbox.hpp"
-#include "native/thread_name.hpp"
+#include "native/store/redis_senders.hpp"
 
 namespace ie {
 
@@ -28,6 +25,7 @@ namespace {
 using redis::ClusterNode;
 using redis::Command;
 using redis::Connection;
+using redis::Pending;
 using redis::Reply;
 using redis::RoutedCommand;
 using redis::RoutedOutcome;
@@ -49,12 +47,6 @@ std::uint16_t tag_slot(std::string_view tag) { return static_cast<std::uint16_t>
 std::string cluster_key(const std::string& gitlab_key) { return cluster_counter_key(gitlab_key).value_or(gitlab_key); }
 
 RoutedCommand keyed(const std::string& key, Command command) { return {key_slot(key), command.resp(), true}; }
-
-// One apply_async() call waiting for its scripts to run.
-struct Pending {
-  std::vector<EventWrites> events;
-  ApplyDone done;
-};
 
 // One event's events of one call: one script in the event's slot.
 struct ScriptCall {
@@ -133,43 +125,13 @@ std::optional<std::string> gitlab_name(std::string_view cluster_key) {
   return gitlab_event_id_key(cluster_key);
 }
 
-constexpr int kSenders = 2;  // as in redis_store.cpp: one pipelines while the other waits
 constexpr std::size_t kRestoreChunk = 1000;
 
 }  // namespace
 
 struct RedisClusterStore::Impl {
   explicit Impl(RedisClusterAddress where)
-      : address(std::move(where)), map(address.seeds), router(map, address.wait_replicas), outbox(map) {
-    for (int i = 0; i < kSenders; ++i) {
-      senders.emplace_back([this] {
-        name_this_thread("ie-cluster-send");
-        run_sender();
-      });
-    }
-  }
-
-  ~Impl() {
-    {
-      const std::lock_guard lock(queue_mutex);
-      stopping = true;
-    }
-    wake.notify_all();
-    for (auto& sender : senders) sender.join();
-  }
-
-  // Drains the queue before stopping: every call is answered.
-  void run_sender() {
-    std::unique_lock lock(queue_mutex);
-    while (true) {
-      wake.wait(lock, [&] { return stopping || !queue.empty(); });
-      if (queue.empty()) return;
-      std::vector<Pending> batch = std::exchange(queue, {});
-      lock.unlock();
-      send(batch);
-      lock.lock();
-    }
-  }
+      : address(std::move(where)), map(address.seeds), router(map, address.wait_replicas), outbox(map) {}
 
   // Every call's scripts at once, each on its master; a master that lost the script (a restart,
   // a promoted replica) answers NOSCRIPT, and those go again as EVAL, which caches it there.
@@ -253,29 +215,15 @@ struct RedisClusterStore::Impl {
   const std::string sha = sha1_hex(redis::kApplyScript);
   std::atomic<std::uint64_t> outbox_max_events{kDefaultOutboxMaxEvents};
   redis::RedisClusterOutbox outbox;
-
-  std::mutex queue_mutex;
-  std::condition_variable wake;
-  std::vector<Pending> queue;
-  bool stopping = false;
-  std::vector<std::thread> senders;
+  redis::RedisSenders senders{"ie-cluster-send", [this](std::vector<Pending>& batch) { send(batch); }};  // last: stops first
 };
 
-RedisClusterStore::RedisClusterStore(RedisClusterAddress address) : impl_(std::make_unique<Impl>(std::move(address))) {
-  // As RedisStore: a closed connection is an error on the write, not a SIGPIPE.
-  struct sigaction current {};
-  if (::sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) std::signal(SIGPIPE, SIG_IGN);
-}
+RedisClusterStore::RedisClusterStore(RedisClusterAddress address) : impl_(std::make_unique<Impl>(std::move(address))) {}
 
 RedisClusterStore::~RedisClusterStore() = default;
 
 void RedisClusterStore::apply_async(std::vector<EventWrites> events, std::int64_t, ApplyDone done) {
-  if (events.empty()) return done(nullptr, {});
-  {
-    const std::lock_guard lock(impl_->queue_mutex);
-    impl_->queue.push_back(Pending{std::move(events), std::move(done)});
-  }
-  impl_->wake.notify_one();
+  impl_->senders.push(std::move(events), std::move(done));
 }
 
 // PFCOUNT of several keys merges them and counts the union: the same here, from the raw strings.

@@ -7,13 +7,10 @@
 #include <array>
 #include <atomic>
 #include <charconv>
-#include <condition_variable>
-#include <csignal>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string_view>
-#include <thread>
 #include <type_traits>
 #include <unordered_map>
 #include <utility>
@@ -21,7 +18,7 @@
 #include "native/store/redis_apply_script.hpp"
 #include "native/store/redis_connection.hpp"
 #include "native/store/redis_outbox.hpp"
-#include "native/thread_name.hpp"
+#include "native/store/redis_senders.hpp"
 
 namespace ie {
 
@@ -87,57 +84,18 @@ std::string RedisAddress::url() const {
   return "redis://" + (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port) + "/" + std::to_string(database);
 }
 
-// One apply_async() call waiting for its script to run.
-struct Pending {
-  std::vector<EventWrites> events;
-  ApplyDone done;
-};
-
 // How one script call ended.
 struct Outcome {
   std::exception_ptr error;
   ApplyResult result;
 };
 
-// Two senders, each with its own connection: while one waits for its replies, Redis runs the
-// other's scripts. With one, Redis idled between a pipeline's last reply and the next pipeline.
-constexpr int kSenders = 2;
-
 struct RedisStore::Impl {
-  explicit Impl(RedisAddress where) : address(std::move(where)), pool(address) {
-    for (int i = 0; i < kSenders; ++i) {
-      senders.emplace_back([this] {
-        name_this_thread("ie-redis-send");
-        run_sender();
-      });
-    }
-  }
-
-  ~Impl() {
-    {
-      const std::lock_guard lock(queue_mutex);
-      stopping = true;
-    }
-    wake.notify_all();
-    for (auto& sender : senders) sender.join();
-  }
-
-  // Drains the queue before stopping: every call is answered.
-  void run_sender() {
-    std::unique_lock lock(queue_mutex);
-    while (true) {
-      wake.wait(lock, [&] { return stopping || !queue.empty(); });
-      if (queue.empty()) return;
-      std::vector<Pending> batch = std::exchange(queue, {});
-      lock.unlock();
-      send(batch);
-      lock.lock();
-    }
-  }
+  explicit Impl(RedisAddress where) : address(std::move(where)), pool(address) {}
 
   // Each call is answered as soon as its reply arrives, not after the pipeline's last: its
   // request can then come back with the next batch while Redis still runs the others.
-  void send(std::vector<Pending>& batch) {
+  void send(std::vector<redis::Pending>& batch) {
     std::vector<bool> answered(batch.size());
     const auto answer = [&](std::size_t i, const Outcome& outcome) {
       answered[i] = true;
@@ -158,11 +116,11 @@ struct RedisStore::Impl {
   // when sent alone. A server that does not know the script (a restart, SCRIPT FLUSH) answers
   // NOSCRIPT; those calls run again as EVAL, which also caches it there again.
   template <typename Answer>
-  void run_pipelined(Connection& connection, const std::vector<Pending>& batch, const Answer& answer) {
+  void run_pipelined(Connection& connection, const std::vector<redis::Pending>& batch, const Answer& answer) {
     const std::string sha = script_sha(connection);
     std::vector<Command> calls;
     calls.reserve(batch.size());
-    for (const Pending& pending : batch) {
+    for (const redis::Pending& pending : batch) {
       connection.append(calls.emplace_back(script_arguments(pending.events, outbox_max_events, ScriptKeySpace{})).resp({"EVALSHA", sha}));
       connection.flush();
     }
@@ -206,30 +164,15 @@ struct RedisStore::Impl {
   std::string sha;  // of kApplyScript, once the server told it
   std::atomic<std::uint64_t> outbox_max_events{kDefaultOutboxMaxEvents};
   redis::RedisOutbox outbox{pool};
-
-  std::mutex queue_mutex;
-  std::condition_variable wake;
-  std::vector<Pending> queue;
-  bool stopping = false;
-  std::vector<std::thread> senders;
+  redis::RedisSenders senders{"ie-redis-send", [this](std::vector<redis::Pending>& batch) { send(batch); }};  // last: stops first
 };
 
-RedisStore::RedisStore(RedisAddress address) : impl_(std::make_unique<Impl>(std::move(address))) {
-  // hiredis writes to sockets with write(): a server that closed the connection must be an
-  // error on that call, not a SIGPIPE that ends the process. Whoever set a handler keeps it.
-  struct sigaction current {};
-  if (::sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) std::signal(SIGPIPE, SIG_IGN);
-}
+RedisStore::RedisStore(RedisAddress address) : impl_(std::make_unique<Impl>(std::move(address))) {}
 
 RedisStore::~RedisStore() = default;
 
 void RedisStore::apply_async(std::vector<EventWrites> events, std::int64_t, ApplyDone done) {
-  if (events.empty()) return done(nullptr, {});
-  {
-    const std::lock_guard lock(impl_->queue_mutex);
-    impl_->queue.push_back(Pending{std::move(events), std::move(done)});
-  }
-  impl_->wake.notify_one();
+  impl_->senders.push(std::move(events), std::move(done));
 }
 
 std::uint64_t RedisStore::count_unique(const std::vector<std::string>& keys, std::int64_t) {
