@@ -2,6 +2,7 @@
 // place that turns SQLite's errors into StoreUnavailable.
 #include "native/store/sqlite_handles.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "native/store/counter_store.hpp"
@@ -11,13 +12,24 @@ namespace ie::sqlite {
 namespace {
 
 constexpr int kBusyTimeoutMs = 5000;
+constexpr std::size_t kLongestDoing = 60;
+
+// What failed, for a one-line error: a statement's first line (the schema is one long script).
+std::string one_line(std::string_view doing) {
+  const auto start = std::min(doing.find_first_not_of(" \n\t"), doing.size());
+  std::string_view line = doing.substr(start, doing.find('\n', start) - start);
+  if (line.size() <= kLongestDoing) return std::string(line);
+  return std::string(line.substr(0, kLongestDoing)) + "…";
+}
 
 }  // namespace
 
 void fail(sqlite3* db, std::string_view doing) {
   const char* file = sqlite3_db_filename(db, "main");
-  throw StoreUnavailable("sqlite:" + std::string(file ? file : "?") + ": " + std::string(doing) + ": " +
-                         sqlite3_errmsg(db));
+  const int code = sqlite3_errcode(db);
+  // A file that is not a database, or a damaged one, is a fact about the file, not about a statement.
+  const std::string what = code == SQLITE_NOTADB || code == SQLITE_CORRUPT ? "cannot use it" : one_line(doing);
+  throw StoreUnavailable("sqlite:" + std::string(file ? file : "?") + ": " + what + ": " + sqlite3_errmsg(db));
 }
 
 Connection::Connection(const std::filesystem::path& path) {
