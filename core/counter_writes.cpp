@@ -51,7 +51,7 @@ void plan_counter_writes(const std::vector<CounterRule>& rules, const Event& eve
       case CounterKind::unique: {
         auto member = unique_member(rule, event);
         if (!member) {
-          plan.skipped.push_back(key.str() + ": the event has no " + rule.unique);
+          plan.skipped.push_back({key.str(), rule.unique});
           continue;
         }
         plan.writes.push_back({CounterOperation::pfadd, key, std::move(*member), 1, weekly ? Expiry::refresh : Expiry::never});

@@ -27,9 +27,17 @@ struct CounterWrite {
   Expiry expiry = Expiry::never;
 };
 
+// A unique rule that did not apply: the event lacks its identifier.
+struct SkippedRule {
+  std::string key;     // {hll_counters}_EVENT-user-2021-01
+  std::string unique;  // user.id
+  std::string reason() const { return "missing " + unique; }
+  std::string text() const { return key + ": the event has no " + unique; }
+};
+
 struct CounterPlan {
   std::vector<CounterWrite> writes;
-  std::vector<std::string> skipped;  // why a rule did not apply ("unique user.id: event has no user")
+  std::vector<SkippedRule> skipped;
 };
 
 // The keys of one day's writes, each rule's built once and kept: the events of a batch share

@@ -1,6 +1,6 @@
 #include "native/tracker.hpp"
 
-#include <iostream>
+#include <algorithm>
 #include <utility>
 
 #include "core/counter_writes.hpp"
@@ -11,7 +11,8 @@ namespace ie {
 
 namespace {
 
-void log_to_stderr(const std::string& line) { std::cerr << "internal-events: " << line << '\n'; }
+// A Snowplow tracker's event that is no internal event has no name of ours.
+constexpr std::string_view kForwardedOnly = "(Snowplow event)";
 
 std::atomic<std::uint64_t> next_tracker_id{1};
 
@@ -35,9 +36,9 @@ Tracker::Tracker(Definitions definitions, CounterStore& store, TrackerOptions op
       rules_(definitions_),
       known_events_(index_of(definitions_, rules_)),
       store_(store),
-      options_(std::move(options)) {
+      options_(std::move(options)),
+      problems_(options_.log) {
   if (!options_.now_ms) options_.now_ms = wall_clock_ms;
-  if (!options_.log) options_.log = log_to_stderr;
   if (options_.snowplow) snowplow_.emplace(*options_.snowplow, snowplow::Pseudonymizer::of_store(store_));
 }
 
@@ -56,7 +57,7 @@ EventInput Tracker::with_default_namespace(EventInput input) const {
 
 std::unordered_map<std::string_view, Tracker::KnownEvent> Tracker::index_of(const Definitions& definitions, const CounterRules& rules) {
   std::unordered_map<std::string_view, KnownEvent> index;
-  for (const auto& [name, definition] : definitions.events) index.emplace(name, KnownEvent{&definition, &rules.for_event(name)});
+  for (const auto& [name, definition] : definitions.events) index.emplace(name, KnownEvent{name, &definition, &rules.for_event(name)});
   return index;
 }
 
@@ -75,8 +76,8 @@ EventWrites Tracker::writes_for(const Event& event, const std::vector<CounterRul
   EventWrites writes{std::move(request.event_id), {std::make_move_iterator(plan.writes.begin()), std::make_move_iterator(plan.writes.end())},
                      std::move(copy)};
   if (!plan.skipped.empty()) {
-    const std::vector<std::string> skipped = std::exchange(plan.skipped, {});
-    for (const auto& reason : skipped) options_.log("event '" + event.name + "': skipped " + reason);
+    const std::vector<SkippedRule> skipped = std::exchange(plan.skipped, {});
+    for (const auto& rule : skipped) problems_.report(event.name, rule.reason(), "event '" + event.name + "': skipped " + rule.text(), now_ms);
   }
   return writes;
 }
@@ -97,7 +98,7 @@ bool Tracker::track_event(const std::string& event_name, const Identifiers& iden
     return outcome.accepted == 1;
   } catch (const StoreUnavailable& error) {
     if (options_.mode == ValidationMode::strict) throw;
-    options_.log("event '" + event_name + "' not counted: " + error.what());
+    problems_.report(event_name, "store unavailable", "event '" + event_name + "' not counted: " + error.what(), options_.now_ms());
     return false;
   }
 }
@@ -112,9 +113,11 @@ void Tracker::track_events_async(std::vector<TrackRequest> requests, TrackDone d
   DayKeys& keys = day_keys(now_ms);
   std::vector<EventWrites> batch;
   batch.reserve(requests.size());
+  std::vector<std::string_view> copies_of;  // the event of each Snowplow copy, in order: should the outbox be full
   for (std::size_t index = 0; index < requests.size(); ++index) {
     TrackRequest& request = requests[index];
     if (!request.count) {  // a tp2 event to forward only: it has no definition to be checked against
+      if (snowplow_ && !request.forwarded_snowplow_event.empty()) copies_of.push_back(kForwardedOnly);
       forward_only(request, batch);
       continue;
     }
@@ -123,20 +126,27 @@ void Tracker::track_events_async(std::vector<TrackRequest> requests, TrackDone d
     // Without a definition, validation gives the unknown-event error.
     auto result = known ? validate_event(*known->definition, std::move(input)) : validate_event(definitions_, std::move(input));
     if (const auto* error = std::get_if<EventError>(&result)) {
-      options_.log(error->message);
+      problems_.report(error->event, EventProblems::reason_of_kind(event_error_kind_name(error->kind)), error->message, now_ms);
       // A Snowplow tracker's event is accepted as a collector would: not counted, still forwarded.
-      if (request.origin == snowplow::Origin::tp2) forward_only(request, batch);
-      else outcome.rejected.emplace_back(index, *error);
+      if (request.origin == snowplow::Origin::tp2) {
+        if (snowplow_ && !request.forwarded_snowplow_event.empty()) copies_of.push_back(kForwardedOnly);
+        forward_only(request, batch);
+      } else {
+        outcome.rejected.emplace_back(index, *error);
+      }
       continue;
     }
     batch.push_back(writes_for(std::get<Event>(result), *known->rules, request, keys, now_ms));
+    if (!batch.back().snowplow_event.empty()) copies_of.push_back(known->name);
   }
   outcome.accepted = requests.size() - outcome.rejected.size();
   if (batch.empty()) return counted(std::move(outcome), done);
   store_.apply_async(std::move(batch), now_ms,
-                     [this, outcome = std::move(outcome), done = std::move(done)](std::exception_ptr error, ApplyResult applied) mutable {
+                     [this, now_ms, outcome = std::move(outcome), copies_of = std::move(copies_of), done = std::move(done)](
+                         std::exception_ptr error, ApplyResult applied) mutable {
                        if (error) return done(error, {});  // StoreUnavailable: nothing was counted
                        snowplow_dropped_ += applied.snowplow_dropped;
+                       report_dropped_copies(copies_of, applied.snowplow_dropped, now_ms);
                        counted(std::move(outcome), done);
                      });
 }
@@ -144,6 +154,17 @@ void Tracker::track_events_async(std::vector<TrackRequest> requests, TrackDone d
 void Tracker::forward_only(TrackRequest& request, std::vector<EventWrites>& batch) const {
   if (!snowplow_ || request.forwarded_snowplow_event.empty()) return;
   batch.push_back(EventWrites{std::move(request.event_id), {}, std::move(request.forwarded_snowplow_event)});
+}
+
+// The store says how many copies it dropped, not which: the outbox fills up during a batch, so
+// they are taken to be the last ones.
+void Tracker::report_dropped_copies(const std::vector<std::string_view>& copies_of, std::size_t dropped, std::int64_t now_ms) const {
+  const std::size_t known = std::min(dropped, copies_of.size());
+  for (std::size_t i = copies_of.size() - known; i < copies_of.size(); ++i) {
+    const std::string event(copies_of[i]);
+    problems_.report(event, "snowplow copy not queued",
+                     "event '" + event + "': its Snowplow copy was not queued: the outbox is full (--outbox-max-events)", now_ms);
+  }
 }
 
 // The keys of today, kept by each thread from one call to the next: a single-event request built

@@ -5,7 +5,7 @@
 //   ie::Tracker tracker(ie::load_definitions("config"), *ie::open_store("sqlite:data/x.sqlite3"));
 //   tracker.track_event("i_code_review_user_apply_suggestion", {.user = 1, .project = 7}, {{"label", "diff"}});
 //
-// Production mode (the default) logs and counts problems and never throws: a tracking call must
+// Production mode (the default) counts and logs problems (see event_problems.hpp) and never throws: a tracking call must
 // not break its caller. Strict mode (development, tests) throws the typed errors of event_errors.hpp.
 #include <atomic>
 #include <exception>
@@ -21,6 +21,7 @@
 #include "core/event_errors.hpp"
 #include "core/event_validation.hpp"
 #include "core/snowplow/payload.hpp"
+#include "native/event_problems.hpp"
 #include "native/snowplow/event_copies.hpp"
 #include "native/store/counter_store.hpp"
 
@@ -38,7 +39,7 @@ struct TrackerOptions {
   // GitLab defaults the namespace to the project's; we know projects only through this lookup.
   std::function<std::optional<std::int64_t>(std::int64_t project)> namespace_of_project;
   std::function<std::int64_t()> now_ms;                  // default: the system clock
-  std::function<void(const std::string&)> log;           // default: one line on stderr
+  std::function<void(const std::string&)> log;           // default: the process log, native/log.hpp
   // Set: every tracked event's Snowplow copy is queued in the store's outbox, in the commit of its
   // counters, for an Emitter to send (GitLab sends them only where a collector is set up).
   std::optional<snowplow::Installation> snowplow;
@@ -92,11 +93,14 @@ class Tracker {
   std::uint64_t accepted_total() const { return accepted_; }
   std::uint64_t rejected_total() const { return rejected_; }
   std::uint64_t snowplow_dropped_total() const { return snowplow_dropped_; }
+  // Every problem of a tracked event by (event, reason), for /-/metrics; flush() at shutdown.
+  EventProblems& problems() const { return problems_; }
 
  private:
   // A defined event's definition and counter rules, found with one hash lookup: tracking looked
   // them up one after the other, the definition in a std::map of names sharing long prefixes.
   struct KnownEvent {
+    std::string_view name;  // definitions_' own
     const EventDefinition* definition;
     const std::vector<CounterRule>* rules;
   };
@@ -109,6 +113,7 @@ class Tracker {
                          std::int64_t now_ms) const;
   std::string snowplow_copy(const Event& event, TrackRequest& request, std::int64_t now_ms) const;
   void forward_only(TrackRequest& request, std::vector<EventWrites>& batch) const;
+  void report_dropped_copies(const std::vector<std::string_view>& copies_of, std::size_t dropped, std::int64_t now_ms) const;
   DayKeys& day_keys(std::int64_t now_ms) const;
 
   const std::uint64_t id_;  // tells this tracker's day_keys() from another's on the same thread
@@ -121,6 +126,7 @@ class Tracker {
   std::atomic<std::uint64_t> accepted_{0};
   std::atomic<std::uint64_t> rejected_{0};
   std::atomic<std::uint64_t> snowplow_dropped_{0};
+  mutable EventProblems problems_;  // counting a problem is not a change of the tracker's state
 };
 
 // Today's date in UTC from milliseconds since the epoch.

@@ -8,6 +8,7 @@
 #include "native/cli/arguments.hpp"
 #include "native/cli/commands.hpp"
 #include "native/cli/did_you_mean.hpp"
+#include "native/log.hpp"
 
 namespace {
 
@@ -73,7 +74,9 @@ int main(int argc, char** argv) {
     std::cerr << "internal-events " << args[0] << ": " << error.what() << " (try --help)\n";
     return 2;
   } catch (const std::exception& error) {
-    std::cerr << "internal-events " << args[0] << ": " << error.what() << '\n';
+    // A receiver logging JSON ends with a JSON line too: a log shipper reads every line it wrote.
+    if (ie::log::format() == ie::log::Format::json) ie::log::error(args[0] + ": " + error.what());
+    else std::cerr << "internal-events " << args[0] << ": " << error.what() << '\n';
     return 1;
   }
 }

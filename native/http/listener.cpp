@@ -1,7 +1,8 @@
 #include "native/http/listener.hpp"
 
 #include <boost/asio/dispatch.hpp>
-#include <iostream>
+
+#include "native/log.hpp"
 
 namespace ie::http {
 
@@ -40,7 +41,7 @@ void Listener::on_accept(EventLoop& loop, boost::beast::error_code error, Sessio
     sessions_.add(session);
     session->run();
   } else {
-    std::cerr << "internal-events: accept: " << error.message() << '\n';
+    log::error("accept: " + error.message());
   }
   accept();
 }

@@ -1,10 +1,10 @@
 #include "native/http/routes.hpp"
 
 #include <chrono>
-#include <iostream>
 #include <type_traits>
 
 #include "native/http/responses.hpp"
+#include "native/log.hpp"
 
 namespace ie::http {
 
@@ -112,7 +112,7 @@ Response Routes::error_answer(const Request& request, std::exception_ptr thrown)
   } catch (const std::invalid_argument& error) {  // a question the reader cannot answer, such as a bad unique=
     return error_response(request, bhttp::status::bad_request, error.what());
   } catch (const std::exception& error) {
-    std::cerr << "internal-events: " << request.method_string() << ' ' << request.target() << ": " << error.what() << '\n';
+    log::error(std::string(request.method_string()) + ' ' + std::string(request.target()) + ": " + error.what());
     return error_response(request, bhttp::status::internal_server_error, "internal error");
   }
 }

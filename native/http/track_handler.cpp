@@ -70,6 +70,7 @@ void TrackHandler::track(const Request& request, std::span<const JsonValue> even
   for (std::size_t index = 0; index < events.size(); ++index) {
     auto parsed = track_request_from(events[index], rules[index]);
     if (auto* problem = std::get_if<EventProblem>(&parsed)) {
+      report(events[index], *problem);
       outcome.rejected.emplace_back(index, std::move(*problem));
       continue;
     }
@@ -78,6 +79,13 @@ void TrackHandler::track(const Request& request, std::span<const JsonValue> even
     indexes.push_back(index);
   }
   commit(std::move(requests), std::move(indexes), std::move(outcome), std::move(later), std::move(answer));
+}
+
+// Counted and logged as the Tracker's own problems are: these never reached it.
+void TrackHandler::report(const JsonValue& event, const EventProblem& problem) const {
+  const JsonValue* name = event.is_object() ? event.find("event") : nullptr;
+  const std::string_view event_name = name && name->is_string() ? name->string() : std::string_view("(no event name)");
+  tracker_.problems().report(event_name, EventProblems::reason_of_kind(problem.reason), problem.message, tracker_.now_ms());
 }
 
 // Every token is checked before anything is counted: one forged token refuses the whole request.

@@ -50,6 +50,7 @@ class TrackHandler {
   void track(const Request& request, std::span<const JsonValue> events, const JsonValue* batch_identity, bool is_batch, Later later,
              Answer answer);
   IdentityRules identity_rules(const Request& request, std::span<const JsonValue> events, const JsonValue* batch_identity) const;
+  void report(const JsonValue& event, const EventProblem& problem) const;
   void refuse_unknown_events(std::span<const JsonValue> events, bool is_batch) const;
   void commit(std::vector<TrackRequest> requests, EventIndexes indexes, Outcome outcome, Later later, Answer answer);
   Outcome merged(BatchOutcome tracked, const EventIndexes& indexes, Outcome outcome);

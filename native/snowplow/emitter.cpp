@@ -1,9 +1,9 @@
 #include "native/snowplow/emitter.hpp"
 
-#include <iostream>
 #include <random>
 
 #include "core/snowplow/payload.hpp"
+#include "native/log.hpp"
 #include "native/store/counter_store.hpp"
 #include "native/thread_name.hpp"
 #include "native/wall_clock.hpp"
@@ -12,7 +12,7 @@ namespace ie::snowplow {
 
 namespace {
 
-void log_to_stderr(const std::string& line) { std::cerr << "internal-events: " << line << '\n'; }
+void log_warning(const std::string& line) { log::warn(line); }
 
 double random_unit() {
   thread_local std::mt19937_64 generator{std::random_device{}()};
@@ -35,7 +35,7 @@ void append_counter(std::string& out, const char* name, const char* help, std::u
 
 Emitter::Emitter(Outbox& outbox, std::unique_ptr<CollectorClient> client, EmitterOptions options)
     : outbox_(outbox), client_(std::move(client)), options_(std::move(options)) {
-  if (!options_.log) options_.log = log_to_stderr;
+  if (!options_.log) options_.log = log_warning;
   thread_ = std::thread([this] {
     name_this_thread("ie-snowplow");
     run();

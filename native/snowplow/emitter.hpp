@@ -25,7 +25,7 @@ struct EmitterOptions {
   std::size_t batch_bytes = 64 * 1024;
   BackoffPolicy backoff;
   std::chrono::milliseconds idle_poll{200};  // how often an empty outbox is looked at again
-  std::function<void(const std::string&)> log;  // default: one line on stderr
+  std::function<void(const std::string&)> log;  // default: the process log, native/log.hpp
 };
 
 class Emitter {

@@ -85,7 +85,8 @@ TEST_CASE("rules are deduplicated and unique rules are skipped without their ide
   const auto plan = plan_counter_writes(rules.for_event("create_merge_request"), valid({"create_merge_request", {}, {}}), *parse_date("2025-02-12"));
   CHECK(plan.writes.size() == 2);
   REQUIRE(plan.skipped.size() == 1);
-  CHECK(plan.skipped[0].find("user.id") != std::string::npos);
+  CHECK(plan.skipped[0].unique == "user.id");
+  CHECK(plan.skipped[0].reason() == "missing user.id");
 }
 
 TEST_CASE("writes: members, amounts and expiry follow GitLab") {
