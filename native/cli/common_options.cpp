@@ -64,4 +64,11 @@ std::unique_ptr<CounterStore> store_option(const Arguments& args, StoreCreation 
   return open_store(args.option_or("store", kDefaultStoreUrl), creation);
 }
 
+log::Format log_format_option(const Arguments& args) {
+  const auto text = args.option("log-format");
+  if (!text) return log::Format::text;
+  if (auto format = log::parse_format(*text)) return *format;
+  throw UsageError("--log-format " + *text + " is not a log format: text or json");
+}
+
 }  // namespace ie::cli

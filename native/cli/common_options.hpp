@@ -1,5 +1,5 @@
 #pragma once
-// Options several commands share: --date, --property k=v, --definitions and --store.
+// Options several commands share: --date, --property k=v, --definitions, --store and --log-format.
 #include <map>
 #include <memory>
 #include <string>
@@ -7,6 +7,7 @@
 #include "core/definitions.hpp"
 #include "core/iso_week.hpp"
 #include "native/cli/arguments.hpp"
+#include "native/log.hpp"
 #include "native/store/open_store.hpp"
 
 namespace ie::cli {
@@ -28,5 +29,8 @@ Definitions definitions_option(const Arguments& args);
 
 // --store URL (default sqlite:data/internal-events.sqlite3), opened creating at most `creation`.
 std::unique_ptr<CounterStore> store_option(const Arguments& args, StoreCreation creation);
+
+// --log-format text|json (default text): how the process log (native/log.hpp) writes its lines.
+log::Format log_format_option(const Arguments& args);
 
 }  // namespace ie::cli

@@ -25,7 +25,7 @@ constexpr const char* kUsage = R"(usage: internal-events serve [--listen HOST:PO
                             [--allowed-origins A,B] [--max-body-bytes N] [--max-batch-events N]
                             [--rate-limit PER_SECOND] [--rate-burst N] [--idle-timeout SECONDS]
                             [--app-id NAME] [--collector-ca-file FILE] [--collector-batch-bytes N] [--outbox-max-events N]
-                            [--collector-timeout SECONDS]
+                            [--collector-timeout SECONDS] [--log-format text|json]
 
 Receives events over HTTP (/api/v4/usage_data/…, and from Snowplow trackers at
 /com.snowplowanalytics.snowplow/tp2 and /i), counts them in the store, answers metric reads, and
@@ -57,6 +57,10 @@ forwards a Snowplow copy of every event to --collector through the store's durab
   --rate-limit PER_SECOND       requests per second per client address (default 500; 0 = off)
   --rate-burst N                requests a client may send at once (default 2000)
   --idle-timeout SECONDS        a connection idle, or stalled mid-request, this long is closed (default 30)
+  --log-format text|json        log lines on stderr as "TIME LEVEL message" (default text) or as JSON objects
+                                {"time","level","message",…} for log shippers; a problem of tracked events is
+                                logged the first time per event and reason, then at most once a minute, and
+                                every one is counted in /-/metrics (internal_events_event_problems_total)
 )";
 
 std::size_t size_option(const Arguments& args, const std::string& name, std::size_t fallback, std::size_t minimum = 1) {
@@ -164,7 +168,8 @@ int run_serve(const CommandArgs& args) {
   arguments.allow_only({"listen", "definitions", "store", "create", "static", "assets", "collector", "identity-secret-file",
                         "api-token-file", "strict", "allowed-origins", "max-body-bytes", "max-batch-events", "rate-limit",
                         "rate-burst", "idle-timeout", "app-id", "collector-ca-file", "collector-batch-bytes",
-                        "outbox-max-events", "collector-timeout"});
+                        "outbox-max-events", "collector-timeout", "log-format"});
+  log::set_format(log_format_option(arguments));  // first: every line after it is in that format
   const http::ReceiverConfig config = receiver_config(arguments);
   const auto endpoint = http::resolve_listen_address(listen_option(arguments));
   if (const auto url = arguments.option("collector")) snowplow::CollectorUrl::parse(*url);  // a bad URL stops us before the store opens
@@ -181,6 +186,7 @@ int run_serve(const CommandArgs& args) {
   std::cout << "listening on http://" << host << ':' << local.port() << std::endl;
   server.run();
   if (emitter) emitter->stop();  // what it had in flight stays in the outbox
+  tracker.problems().flush();     // the counts of problems not logged since their last line
   std::cout << "stopped: every answered request is committed" << std::endl;
   return 0;
 }

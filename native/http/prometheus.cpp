@@ -115,4 +115,15 @@ std::string ReceiverMetrics::exposition() const {
   return out;
 }
 
+std::string event_problems_text(const std::vector<ProblemCount>& problems) {
+  std::string out;
+  header(out, "internal_events_event_problems_total", "counter",
+         "Problems of tracked events (a rule skipped, an event rejected, a copy not queued), by event and reason.");
+  for (const auto& [event, reason, count] : problems) {
+    out += "internal_events_event_problems_total{event=\"" + label_value(event) + "\",reason=\"" + label_value(reason) + "\"} " +
+           std::to_string(count) + '\n';
+  }
+  return out;
+}
+
 }  // namespace ie::http

@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/log_throttle.hpp"
+
 namespace ie::http {
 
 class Histogram {
@@ -47,5 +49,8 @@ class ReceiverMetrics {
   Histogram commit_seconds_;
   Histogram batch_size_;
 };
+
+// Per-event problems (EventProblems::totals) as internal_events_event_problems_total{event,reason}.
+std::string event_problems_text(const std::vector<ProblemCount>& problems);
 
 }  // namespace ie::http

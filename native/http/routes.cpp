@@ -166,7 +166,7 @@ Response Routes::readiness(const Request& request) {
 
 Response Routes::prometheus(const Request& request) {
   access_.require_reader(request);
-  return text_response(request, bhttp::status::ok, metrics_.exposition() + snowplow_exposition(), "text/plain; version=0.0.4; charset=utf-8");
+  return text_response(request, bhttp::status::ok, metrics_.exposition() + event_problems_text(tracker_.problems().totals()) + snowplow_exposition(), "text/plain; version=0.0.4; charset=utf-8");
 }
 
 // The outbox as the store has it now (every receiver's), and what this receiver's emitter did.
