@@ -118,3 +118,21 @@ TEST_CASE("unique rules without their identifier are skipped and logged, even by
                           });
   CHECK(fixture.current_week("i_code_review_user_apply_suggestion") == 1);
 }
+
+TEST_CASE("a problem every event shares is logged once a minute and counted each time") {
+  TrackerFixture fixture;
+  Tracker tracker = fixture.tracker(ValidationMode::production);
+  for (int i = 0; i < 100; ++i) CHECK(tracker.track_event("i_code_review_user_apply_suggestion", {}));
+  CHECK(fixture.logged.size() == 1);
+  fixture.now += 60'000;
+  CHECK(tracker.track_event("i_code_review_user_apply_suggestion", {}));
+  REQUIRE(fixture.logged.size() == 2);
+  CHECK(fixture.logged[1].ends_with("the event has no user.id (and 99 more in the last 60 s)"));
+  const std::vector<ProblemCount> totals = tracker.problems().totals();
+  REQUIRE(totals.size() == 1);
+  CHECK(totals[0].event == "i_code_review_user_apply_suggestion");
+  CHECK(totals[0].reason == "missing user.id");
+  CHECK(totals[0].count == 101);
+  CHECK_FALSE(tracker.track_event("no_such_event", {}));
+  CHECK(tracker.problems().totals()[1].reason == "unknown event");
+}
