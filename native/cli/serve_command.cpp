@@ -1,6 +1,8 @@
 // internal-events serve: the HTTP receiver.
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <iostream>
 #include <thread>
@@ -23,7 +25,7 @@ namespace {
 constexpr const char* kUsage = R"(usage: internal-events serve [--listen HOST:PORT] [--definitions DIR] [--store URL] [--create] [--static DIR] [--assets DIR]
                             [--collector URL] [--identity-secret-file FILE] [--api-token-file FILE] [--strict]
                             [--allowed-origins A,B] [--max-body-bytes N] [--max-batch-events N]
-                            [--rate-limit PER_SECOND] [--rate-burst N] [--idle-timeout SECONDS]
+                            [--rate-limit PER_SECOND] [--rate-burst N] [--idle-timeout SECONDS] [--max-connections N]
                             [--app-id NAME] [--collector-ca-file FILE] [--collector-batch-bytes N] [--outbox-max-events N]
                             [--collector-timeout SECONDS] [--log-format text|json]
 
@@ -57,6 +59,8 @@ forwards a Snowplow copy of every event to --collector through the store's durab
   --rate-limit PER_SECOND       requests per second per client address (default 500; 0 = off)
   --rate-burst N                requests a client may send at once (default 2000)
   --idle-timeout SECONDS        a connection idle, or stalled mid-request, this long is closed (default 30)
+  --max-connections N           connections open at once; a new one past them is answered 503 and closed
+                                (default 10000, and never more than the file descriptor limit allows)
   --log-format text|json        log lines on stderr as "TIME LEVEL message" (default text) or as JSON objects
                                 {"time","level","message",…} for log shippers; a problem of tracked events is
                                 logged the first time per event and reason, then at most once a minute, and
@@ -91,6 +95,31 @@ std::optional<std::string> secret_option(const Arguments& args, const std::strin
   return http::read_secret_file(*file);
 }
 
+// Each connection holds a file descriptor, and the store, the collector and served files need some
+// too: these are kept for them. Past the limit accept() would fail and retry at once, in a loop.
+constexpr std::size_t kReservedDescriptors = 64;
+
+// --max-connections, within what the descriptor limit allows, which is raised (up to its hard
+// limit) to fit it: a default soft limit of 1024 is common and would cap a receiver at ~960.
+std::size_t max_connections(const Arguments& args, std::size_t fallback) {
+  const std::size_t wanted = size_option(args, "max-connections", fallback);
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return wanted;
+  const rlim_t needed = static_cast<rlim_t>(wanted + kReservedDescriptors);
+  if (limit.rlim_cur < needed && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = std::min(needed, limit.rlim_max);
+    ::setrlimit(RLIMIT_NOFILE, &limit);
+    ::getrlimit(RLIMIT_NOFILE, &limit);
+  }
+  const std::size_t available = limit.rlim_cur > kReservedDescriptors ? limit.rlim_cur - kReservedDescriptors : 1;
+  if (wanted <= available) return wanted;
+  if (args.option("max-connections")) {
+    std::cout << "warning: --max-connections " << wanted << " is more than the file descriptor limit (" << limit.rlim_cur
+              << ") allows: at most " << available << " connections\n";
+  }
+  return available;
+}
+
 http::ReceiverConfig receiver_config(const Arguments& args) {
   http::ReceiverConfig config;
   config.max_body_bytes = size_option(args, "max-body-bytes", config.max_body_bytes);
@@ -104,6 +133,7 @@ http::ReceiverConfig receiver_config(const Arguments& args) {
   config.requests_per_second = static_cast<double>(size_option(args, "rate-limit", static_cast<std::size_t>(config.requests_per_second), 0));
   config.request_burst = static_cast<double>(size_option(args, "rate-burst", static_cast<std::size_t>(config.request_burst)));
   config.idle_timeout = std::chrono::seconds(size_option(args, "idle-timeout", static_cast<std::size_t>(config.idle_timeout.count())));
+  config.max_connections = max_connections(args, config.max_connections);
   return config;
 }
 
@@ -167,7 +197,7 @@ int run_serve(const CommandArgs& args) {
   if (printed_help(arguments, kUsage)) return 0;
   arguments.allow_only({"listen", "definitions", "store", "create", "static", "assets", "collector", "identity-secret-file",
                         "api-token-file", "strict", "allowed-origins", "max-body-bytes", "max-batch-events", "rate-limit",
-                        "rate-burst", "idle-timeout", "app-id", "collector-ca-file", "collector-batch-bytes",
+                        "rate-burst", "idle-timeout", "max-connections", "app-id", "collector-ca-file", "collector-batch-bytes",
                         "outbox-max-events", "collector-timeout", "log-format"});
   log::set_format(log_format_option(arguments));  // first: every line after it is in that format
   const http::ReceiverConfig config = receiver_config(arguments);

@@ -1,6 +1,8 @@
 #include "native/http/listener.hpp"
 
 #include <boost/asio/dispatch.hpp>
+#include <array>
+#include <string_view>
 
 #include "native/log.hpp"
 
@@ -9,9 +11,22 @@ namespace ie::http {
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
+namespace {
+
+constexpr std::string_view kTooManyConnections =
+    "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: 32\r\n\r\n"
+    "{\"error\":\"too many connections\"}";
+
+}  // namespace
+
 Listener::Listener(const std::vector<EventLoop*>& loops, const tcp::endpoint& endpoint, Routes& routes,
-                   SessionRegistry& sessions, std::size_t max_body_bytes)
-    : loops_(loops), acceptor_(loops.front()->context()), routes_(routes), sessions_(sessions), max_body_bytes_(max_body_bytes) {
+                   SessionRegistry& sessions, std::size_t max_body_bytes, std::size_t max_connections)
+    : loops_(loops),
+      acceptor_(loops.front()->context()),
+      routes_(routes),
+      sessions_(sessions),
+      max_body_bytes_(max_body_bytes),
+      max_connections_(max_connections) {
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(net::socket_base::reuse_address(true));
   acceptor_.bind(endpoint);
@@ -36,7 +51,9 @@ void Listener::accept() {
 
 void Listener::on_accept(EventLoop& loop, boost::beast::error_code error, SessionSocket socket) {
   if (error == net::error::operation_aborted || !acceptor_.is_open()) return;
-  if (!error) {
+  if (!error && routes_.metrics().open_connections() >= max_connections_) {
+    refuse(socket);
+  } else if (!error) {
     auto session = std::make_shared<Session>(std::move(socket), loop, routes_, max_body_bytes_);
     sessions_.add(session);
     session->run();
@@ -44,6 +61,24 @@ void Listener::on_accept(EventLoop& loop, boost::beast::error_code error, Sessio
     log::error("accept: " + error.message());
   }
   accept();
+}
+
+}  // namespace ie::http
+
+namespace ie::http {
+
+// On the accepting thread, without waiting: what the client sent already is read first, so that
+// closing does not reset the connection before the answer is read; a client that does not take the
+// answer at once just sees the connection close.
+void Listener::refuse(SessionSocket& socket) {
+  routes_.metrics().connection_refused();
+  boost::beast::error_code ignored;
+  socket.non_blocking(true, ignored);
+  std::array<char, 4096> unread;
+  socket.read_some(net::buffer(unread), ignored);
+  socket.write_some(net::buffer(kTooManyConnections), ignored);
+  socket.shutdown(tcp::socket::shutdown_both, ignored);
+  socket.close(ignored);
 }
 
 }  // namespace ie::http

@@ -112,6 +112,10 @@ std::string ReceiverMetrics::exposition() const {
   commit_seconds_.write(out, "internal_events_store_commit_duration_seconds", "");
   header(out, "internal_events_batch_size_events", "histogram", "Events per tracking request.");
   batch_size_.write(out, "internal_events_batch_size_events", "");
+  header(out, "internal_events_connections_open", "gauge", "Client connections open now.");
+  out += "internal_events_connections_open " + std::to_string(open_connections()) + '\n';
+  header(out, "internal_events_connections_refused_total", "counter", "Connections refused because --max-connections were open.");
+  out += "internal_events_connections_refused_total " + std::to_string(refused_connections_.load(std::memory_order_relaxed)) + '\n';
   return out;
 }
 

@@ -2,6 +2,7 @@
 // The receiver's own health figures in Prometheus's text exposition format (version 0.0.4):
 // events accepted and rejected (by reason), requests by route and status, and histograms of
 // request latency, store commit latency and batch size.
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -36,6 +37,11 @@ class ReceiverMetrics {
   void batch_received(std::size_t events);
   void store_committed(double seconds);
   void events_counted(std::size_t accepted, const std::vector<std::string>& rejection_reasons);
+  // Connections: open ones (a ConnectionSlot each), and those refused over --max-connections.
+  void connection_opened() { open_connections_.fetch_add(1, std::memory_order_relaxed); }
+  void connection_closed() { open_connections_.fetch_sub(1, std::memory_order_relaxed); }
+  void connection_refused() { refused_connections_.fetch_add(1, std::memory_order_relaxed); }
+  std::uint64_t open_connections() const { return open_connections_.load(std::memory_order_relaxed); }
 
   std::string exposition() const;
 
@@ -48,6 +54,20 @@ class ReceiverMetrics {
   std::map<std::string, Histogram, std::less<>> latency_;
   Histogram commit_seconds_;
   Histogram batch_size_;
+  std::atomic<std::uint64_t> open_connections_{0};
+  std::atomic<std::uint64_t> refused_connections_{0};
+};
+
+// Counts one connection as open for as long as it lives (a session holds one).
+class ConnectionSlot {
+ public:
+  explicit ConnectionSlot(ReceiverMetrics& metrics) : metrics_(metrics) { metrics_.connection_opened(); }
+  ~ConnectionSlot() { metrics_.connection_closed(); }
+  ConnectionSlot(const ConnectionSlot&) = delete;
+  ConnectionSlot& operator=(const ConnectionSlot&) = delete;
+
+ private:
+  ReceiverMetrics& metrics_;
 };
 
 // Per-event problems (EventProblems::totals) as internal_events_event_problems_total{event,reason}.

@@ -20,7 +20,8 @@ struct ReceiverConfig {
   std::optional<std::filesystem::path> assets_dir;
   double requests_per_second = 500;  // per client address; 0 turns the limit off
   double request_burst = 2000;
-  std::chrono::seconds idle_timeout{30};  // a connection idle, or stalled mid-request, this long is closed
+  std::chrono::seconds idle_timeout{30};
+  std::size_t max_connections = 10000;  // open at once; more are answered 503 and closed  // a connection idle, or stalled mid-request, this long is closed
 };
 
 }  // namespace ie::http

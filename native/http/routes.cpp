@@ -66,6 +66,13 @@ void Routes::handle(const Incoming& incoming, Respond respond) {
   }
 }
 
+Response Routes::refuse(const Refusal& refusal) {
+  Response response = error_response(Request{bhttp::verb::unknown, "", 11}, refusal.status, refusal.message);
+  response.keep_alive(false);
+  metrics_.request_answered("malformed", response.result_int(), 0);
+  return response;
+}
+
 Response Routes::finish(const Exchange& exchange, Response response) {
   cors_.decorate(exchange.incoming.message, response);
   // An unread body would be taken for the next request.

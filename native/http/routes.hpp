@@ -19,6 +19,7 @@
 #include "native/http/prometheus.hpp"
 #include "native/http/rate_limiter.hpp"
 #include "native/http/read_handler.hpp"
+#include "native/http/request_refusal.hpp"
 #include "native/http/receiver_config.hpp"
 #include "native/http/snowplow_handler.hpp"
 #include "native/http/static_files.hpp"
@@ -39,6 +40,12 @@ class Routes {
 
   // Safe to call from many threads at once. `incoming` must live until `respond` is called.
   void handle(const Incoming& incoming, Respond respond);
+
+  // The answer to a request refused before routing (a malformed head), counted under route
+  // "malformed"; it closes the connection.
+  Response refuse(const Refusal& refusal);
+
+  ReceiverMetrics& metrics() { return metrics_; }
 
  private:
   // A route's answer, or std::nullopt while it is pending: `later` then receives it.

@@ -30,7 +30,8 @@ std::vector<EventLoop*> pointers_to(const std::vector<std::unique_ptr<EventLoop>
 
 Server::Server(Routes& routes, const tcp::endpoint& endpoint, const ReceiverConfig& config, unsigned threads)
     : loops_(loops_for(threads, config.idle_timeout)),
-      listener_(std::make_shared<Listener>(pointers_to(loops_), endpoint, routes, sessions_, config.max_body_bytes)),
+      listener_(std::make_shared<Listener>(pointers_to(loops_), endpoint, routes, sessions_, config.max_body_bytes,
+                                            config.max_connections)),
       signals_(loops_.front()->context(), SIGINT, SIGTERM) {
   for (const auto& loop : loops_) idle_guards_.push_back(net::make_work_guard(loop->context()));
 }

@@ -51,7 +51,7 @@ std::array<net::const_buffer, 2> unsent(const std::array<net::const_buffer, 2>& 
 }  // namespace
 
 Session::Session(SessionSocket&& socket, EventLoop& loop, Routes& routes, std::size_t max_body_bytes)
-    : socket_(std::move(socket)), loop_(loop), routes_(routes), max_body_bytes_(max_body_bytes) {
+    : slot_(routes.metrics()), socket_(std::move(socket)), loop_(loop), routes_(routes), max_body_bytes_(max_body_bytes) {
   client_address_ = address_of(socket_);
 }
 
@@ -115,9 +115,9 @@ void Session::parse() {
     buffer_.consume(parser_->put(buffer_.data(), error));
     if (error == bhttp::error::need_more) break;
     if (error) return on_request(error);
-    if (!had_header && parser_->is_header_done() && expects_continue(parser_->get())) {
-      return send({net::buffer(kContinue), {}}, &Session::parse);
-    }
+    if (had_header || !parser_->is_header_done()) continue;
+    if (auto refusal = refusal_for_head(parser_->get(), parser_->chunked())) return refuse(*refusal);
+    if (expects_continue(parser_->get())) return send({net::buffer(kContinue), {}}, &Session::parse);
   }
   if (!parser_->is_done()) return receive();
   on_request({});
@@ -125,10 +125,19 @@ void Session::parse() {
 
 // A Content-Length over the limit stops the parser with only the header read: the routes refuse the
 // request (413) and the connection closes, as the unread body would be taken for the next request.
+// Any other parse error is answered too (400, 431), instead of a silent close the client cannot
+// tell from a network fault.
 void Session::on_request(beast::error_code error) {
   if (error == bhttp::error::body_limit) return answer(Incoming{parser_->release(), client_address_, true});
-  if (error) return close();
+  if (error) return refuse(refusal_for(error));
   answer(Incoming{parser_->release(), client_address_, false});
+}
+
+void Session::refuse(const Refusal& refusal) {
+  busy_ = true;
+  deadline_ = std::chrono::steady_clock::time_point::max();
+  parser_.reset();
+  write(routes_.refuse(refusal));
 }
 
 void Session::answer(Incoming incoming) {
@@ -150,7 +159,7 @@ void Session::write(Response response) {
   const bool keep_alive = response_.keep_alive() && !stopping_;
   response_.keep_alive(keep_alive);
   write_head(response_, head_);
-  send({net::buffer(head_), net::buffer(response_.body())}, keep_alive ? &Session::read_next : &Session::close);
+  send({net::buffer(head_), net::buffer(response_.body())}, keep_alive ? &Session::read_next : stopping_ ? &Session::close : &Session::linger);
 }
 
 // Writes `bytes`, then goes on with `next`. One non-blocking attempt first: a small answer fits in
@@ -186,6 +195,31 @@ void Session::read_next() {
 // An idle keep-alive connection, a client that stalls mid-request, or one that does not read its
 // answer is closed once the loop's idle timeout has passed.
 void Session::wait_for_client() { deadline_ = std::chrono::steady_clock::now() + loop_.idle().timeout(); }
+
+// After a last answer, the client may still be sending (the rest of a refused body or header).
+// Closing a socket with unread bytes resets the connection, and the reset can reach the client
+// before it has read the answer; so, as nginx's lingering close does, the sending side is shut and
+// what still arrives is read and dropped until the client closes or the idle timeout passes.
+void Session::linger() {
+  busy_ = false;  // shutdown may close it at once
+  beast::error_code ignored;
+  socket_.shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+  release(incoming_);
+  release(response_);
+  buffer_.clear();
+  buffer_.shrink_to_fit();
+  wait_for_client();
+  discard();
+}
+
+void Session::discard() {
+  if (stopping_) return close();
+  buffer_.clear();
+  socket_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code error, std::size_t) {
+    if (error) return self->close();
+    self->discard();
+  });
+}
 
 void Session::close() {
   beast::error_code ignored;

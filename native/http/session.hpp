@@ -22,6 +22,8 @@
 
 #include "native/http/event_loop.hpp"
 #include "native/http/message.hpp"
+#include "native/http/prometheus.hpp"
+#include "native/http/request_refusal.hpp"
 #include "native/http/routes.hpp"
 
 namespace ie::http {
@@ -50,13 +52,17 @@ class Session : public std::enable_shared_from_this<Session> {
   std::size_t read_size();
   void parse();
   void on_request(boost::beast::error_code error);
+  void refuse(const Refusal& refusal);
   void answer(Incoming incoming);
   void write(Response response);
   void send(const Bytes& bytes, Next next);
   void read_next();
   void close();
+  void linger();
+  void discard();
   void wait_for_client();
 
+  ConnectionSlot slot_;  // first: counted open for as long as the socket is
   SessionSocket socket_;
   boost::beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
