@@ -12,6 +12,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -31,6 +32,11 @@ struct ReceivedEvent {
   // What its gitlab_standard context says; believed only where identifiers are trusted.
   std::optional<std::int64_t> claimed_user, claimed_project, claimed_namespace;
 };
+
+// A POST tp2 body parsed, or what is wrong with it: "malformed JSON at byte N: …", also for a NUL
+// byte (which nlohmann would take for the end of the input), for nesting deeper than 64 (as the JSON
+// routes refuse it) and for a number beyond double's range (nlohmann's out_of_range).
+std::variant<nlohmann::json, std::string> parse_payload_body(std::string_view body);
 
 // The events of a payload_data body ({"schema": "iglu:…/payload_data/jsonschema/1-0-x", "data":
 // [ … ]}), or what is wrong with it.

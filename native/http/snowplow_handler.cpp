@@ -17,11 +17,9 @@ constexpr unsigned char kPixel[] = {0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x
 [[noreturn]] void bad_request(const std::string& message) { throw HttpError(bhttp::status::bad_request, message); }
 
 json parsed_body(const Request& request) {
-  try {
-    return json::parse(request.body());
-  } catch (const json::parse_error& error) {
-    bad_request("malformed JSON at byte " + std::to_string(error.byte) + ": the body must be a payload_data object");
-  }
+  auto parsed = snowplow::parse_payload_body(request.body());
+  if (auto* problem = std::get_if<std::string>(&parsed)) bad_request(*problem);
+  return std::move(std::get<json>(parsed));
 }
 
 snowplow::ReceivedEvent received(std::variant<snowplow::ReceivedEvent, std::string> read, const std::string& where) {

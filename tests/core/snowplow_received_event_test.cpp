@@ -63,6 +63,33 @@ TEST_CASE("malformed events are refused, naming the field") {
         "data must be a non-empty array of events");
 }
 
+TEST_CASE("a tp2 body that is not JSON is a problem to answer with 400, never an exception") {
+  const auto problem_of = [](std::string_view body) { return std::get<std::string>(parse_payload_body(body)); };
+  CHECK(problem_of(R"({"schema":)") == "malformed JSON at byte 11: the body must be a payload_data object");
+  // nlohmann throws out_of_range, not parse_error, for these: the receiver answered 500 (found by the tp2 fuzzer).
+  CHECK(problem_of("799e470") == "malformed JSON: number overflow parsing '799e470': the body must be a payload_data object");
+  CHECK(problem_of(R"({"data": [-1e400]})") ==
+        "malformed JSON: number overflow parsing '-1e400': the body must be a payload_data object");
+  // nlohmann stops at a NUL byte as at the end of the input, so "{}\0x" read as {}.
+  CHECK(problem_of(std::string_view("{}\0x", 4)) == "malformed JSON at byte 3: the body must be a payload_data object");
+  CHECK(std::get<json>(parse_payload_body(R"({"a": [1e300]})")) == json{{"a", {1e300}}});
+}
+
+// nlohmann parses deep nesting with a stack of its own, but copies and dumps recurse: a tp2 body of
+// 200000 '[' (found by the tp2 fuzzer), or contexts as deep, overflowed the receiver's stack.
+TEST_CASE("JSON nested deeper than 64 is refused, in the body and in cx or co") {
+  const std::string deep = std::string(200000, '[') + std::string(200000, ']');
+  CHECK(std::get<std::string>(parse_payload_body(R"({"data":)" + deep + "}")) ==
+        "malformed JSON at byte 72: the body nests more than 64 arrays and objects inside each other");
+  const std::string deepest = std::string(63, '[') + std::string(63, ']');
+  CHECK(std::holds_alternative<json>(parse_payload_body(R"({"data":)" + deepest + "}")));
+  CHECK(std::holds_alternative<json>(parse_payload_body(R"({"data": "[[[[)" + std::string(100, '[') + R"(\"[[[", "[": 1})")));
+  CHECK(problem({{"e", "pv"}, {"p", "web"}, {"tv", "t"}, {"co", R"({"data":[)" + deep + "]}"}}) ==
+        "co nests more than 64 arrays and objects inside each other");
+  CHECK(problem({{"e", "pv"}, {"p", "web"}, {"tv", "t"}, {"cx", base64url(R"({"data":[)" + deep + "]}")}}) ==
+        "cx nests more than 64 arrays and objects inside each other");
+}
+
 TEST_CASE("forwarded as it came, without stm, with raw user ids replaced by their pseudonyms") {
   const json contexts = standard_contexts({{"user_id", 5}, {"global_user_id", 6}, {"project_id", 7}});
   const ReceivedEvent event = read({{"e", "se"}, {"p", "web"}, {"tv", "t"}, {"se_ac", "x"}, {"stm", "1"}, {"uid", "42"}, {"cx", base64url(contexts.dump())}});

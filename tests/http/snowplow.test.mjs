@@ -158,6 +158,10 @@ test('GET /i counts and answers a 1x1 GIF; bad payloads are 400 naming what is w
   const tp2 = (body) => fetch(`${receiver.url}/com.snowplowanalytics.snowplow/tp2`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
   const cases = [
     ['{"schema":', /malformed JSON at byte/],
+    ['{"schema":1e400}', /^malformed JSON: number overflow parsing '1e400'/],  // was 500 (nlohmann's out_of_range)
+    ['{}\u0000x', /^malformed JSON at byte 3/],  // nlohmann read it as {}
+    // Copying the parsed body recursed once per level: this killed the receiver (SIGSEGV).
+    ['{"schema":"x","data":[' + '['.repeat(200000) + ']'.repeat(200000) + ']}', /^malformed JSON at byte 85: the body nests more than 64/],
     [JSON.stringify({ schema: 'iglu:x/y/jsonschema/1-0-0', data: [] }), /schema must be/],
     [JSON.stringify({ schema: 'iglu:com.snowplowanalytics.snowplow/payload_data/jsonschema/1-0-4', data: [{ e: 'se', p: 'web' }] }), /data\[0\]: the event has no tv/],
     [JSON.stringify({ schema: 'iglu:com.snowplowanalytics.snowplow/payload_data/jsonschema/1-0-4', data: [{ e: 'se', p: 'web', tv: 't', se_ac: SUGGESTION, se_va: 'many' }] }), /se_va must be a number/],
