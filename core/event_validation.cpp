@@ -25,7 +25,9 @@ std::optional<EventError> check_base_property(const std::string& event, const st
 std::optional<std::int64_t> identifier_value(const Scalar& value) {
   if (const auto* integer = std::get_if<std::int64_t>(&value)) return *integer;
   if (const auto* number = std::get_if<double>(&value)) {
-    if (*number == static_cast<double>(static_cast<std::int64_t>(*number)) && *number >= -9.2e18 && *number <= 9.2e18) {
+    // The range first: converting a double beyond int64 (1.8e19, a client's uint64) or NaN to an
+    // integer is undefined behaviour (found by the event body fuzzer's UndefinedBehaviorSanitizer).
+    if (*number >= -9.2e18 && *number <= 9.2e18 && *number == static_cast<double>(static_cast<std::int64_t>(*number))) {
       return static_cast<std::int64_t>(*number);
     }
   }
