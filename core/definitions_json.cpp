@@ -37,7 +37,9 @@ std::string optional_string(const json& object, const char* name) {
 std::map<std::string, std::string> other_fields(const json& object, const std::set<std::string>& known) {
   std::map<std::string, std::string> kept;
   for (const auto& [name, value] : object.items()) {
-    if (!known.count(name)) kept[name] = value.dump();
+    // Bytes that are not UTF-8 (a file saved as Latin-1) are replaced: dump() would throw, out of
+    // the builder, an error naming neither the file nor the field (found by the YAML fuzzer).
+    if (!known.count(name)) kept[name] = value.dump(-1, ' ', false, json::error_handler_t::replace);
   }
   return kept;
 }

@@ -63,6 +63,21 @@ TEST_CASE("unknown fields are kept and ignored") {
   CHECK(definitions.find_event("pull_package")->other_fields.at("distributions") == "[\"ce\"]");
 }
 
+// A file saved as Latin-1: dump() threw json's type_error out of add_event, naming neither file nor
+// field, and `definitions check` stopped there (found by the YAML definitions fuzzer).
+TEST_CASE("unknown fields that are not UTF-8 are kept with the bytes replaced") {
+  DefinitionsBuilder builder;
+  json event = kEvent;
+  event["product_group"] = "caf\xE9";
+  json metric = {{"key_path", "counts.pulls"}, {"time_frame", "7d"}, {"data_source", "internal_events"},
+                 {"events", {{{"name", "pull_package"}}}}, {"owner", {"\xAD"}}};
+  builder.add_event(event, "events/e.yml");
+  builder.add_metric(metric, "metrics/m.yml");
+  REQUIRE(builder.finish().empty());
+  const Definitions definitions = builder.take();
+  CHECK(definitions.find_event("pull_package")->other_fields.at("product_group") == "\"caf\xEF\xBF\xBD\"");
+}
+
 TEST_CASE("each kind of malformed event names its file and field") {
   check_single_error(event_errors(json::array({1, 2})), "events/e.yml", "(file)");
   check_single_error(event_errors({{"description", "no action"}}), "events/e.yml", "action");
