@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 
 debian_packages=(
   cmake g++ make pkg-config ninja-build
+  clang-14 libclang-rt-14-dev
   emscripten node-acorn
   libboost-dev nlohmann-json3-dev doctest-dev libyaml-cpp-dev
   libsqlite3-dev sqlite3 libhiredis-dev libssl-dev libjwt-dev libjemalloc-dev
