@@ -113,7 +113,8 @@ void Tracker::track_events_async(std::vector<TrackRequest> requests, TrackDone d
   DayKeys& keys = day_keys(now_ms);
   std::vector<EventWrites> batch;
   batch.reserve(requests.size());
-  std::vector<std::string_view> copies_of;  // the event of each Snowplow copy, in order: should the outbox be full
+  CopyEvents copies_of;
+  if (snowplow_) copies_of.reserve(requests.size());
   for (std::size_t index = 0; index < requests.size(); ++index) {
     TrackRequest& request = requests[index];
     if (!request.count) {  // a tp2 event to forward only: it has no definition to be checked against
@@ -158,7 +159,7 @@ void Tracker::forward_only(TrackRequest& request, std::vector<EventWrites>& batc
 
 // The store says how many copies it dropped, not which: the outbox fills up during a batch, so
 // they are taken to be the last ones.
-void Tracker::report_dropped_copies(const std::vector<std::string_view>& copies_of, std::size_t dropped, std::int64_t now_ms) const {
+void Tracker::report_dropped_copies(const CopyEvents& copies_of, std::size_t dropped, std::int64_t now_ms) const {
   const std::size_t known = std::min(dropped, copies_of.size());
   for (std::size_t i = copies_of.size() - known; i < copies_of.size(); ++i) {
     const std::string event(copies_of[i]);

@@ -8,6 +8,7 @@
 // Production mode (the default) counts and logs problems (see event_problems.hpp) and never throws: a tracking call must
 // not break its caller. Strict mode (development, tests) throws the typed errors of event_errors.hpp.
 #include <atomic>
+#include <boost/container/small_vector.hpp>
 #include <exception>
 #include <functional>
 #include <map>
@@ -113,7 +114,10 @@ class Tracker {
                          std::int64_t now_ms) const;
   std::string snowplow_copy(const Event& event, TrackRequest& request, std::int64_t now_ms) const;
   void forward_only(TrackRequest& request, std::vector<EventWrites>& batch) const;
-  void report_dropped_copies(const std::vector<std::string_view>& copies_of, std::size_t dropped, std::int64_t now_ms) const;
+  // The event of each Snowplow copy of a batch, in order, should the outbox be full; room for one
+  // inline, so a single event with forwarding on allocates nothing for it.
+  using CopyEvents = boost::container::small_vector<std::string_view, 1>;
+  void report_dropped_copies(const CopyEvents& copies_of, std::size_t dropped, std::int64_t now_ms) const;
   DayKeys& day_keys(std::int64_t now_ms) const;
 
   const std::uint64_t id_;  // tells this tracker's day_keys() from another's on the same thread

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 
-import { SUGGESTION, binary, post, receiverFor, root, stop } from './receiver.mjs';
+import { SUGGESTION, binary, freePort, post, receiverFor, root, stop } from './receiver.mjs';
 
 const TEXT_LINE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (info|warn|error) \S.*$/;
 const PROBLEMS = 'internal_events_event_problems_total';
@@ -65,6 +65,15 @@ test('10 000 events with the same problem write one line and count 10000; anothe
   for (const line of all) assert.match(line, TEXT_LINE);
   assert.ok(all.some((line) => line.endsWith("event 'pull_package': missing namespace.id: 9999 more since its last line")), all.join('\n'));
   assert.ok(all.some((line) => line.endsWith(`event '${SUGGESTION}': missing user.id: 1 more since its last line`)), all.join('\n'));
+});
+
+test('Snowplow copies a full outbox cannot take are problems of their events', async (t) => {
+  const receiver = await receiverFor(t, ['--collector', `http://127.0.0.1:${await freePort()}`, '--outbox-max-events', '0']);
+  const events = Array.from({ length: 5 }, (_, i) => ({ event: 'pull_package', user_id: i + 1, project_id: 7, namespace_id: 9 }));
+  assert.equal((await post(receiver, 'track_events', { events })).status, 200);
+  assert.equal(problemCount(await prometheus(receiver), 'pull_package', 'snowplow copy not queued'), 5);
+  const lines = receiver.errors().split('\n').filter((line) => line.includes('Snowplow copy was not queued'));
+  assert.equal(lines.length, 1);
 });
 
 test('random event names cannot grow the metrics or the log past the cap of 10 000 keys', async (t) => {
