@@ -4,12 +4,21 @@
 #include <array>
 #include <string_view>
 
+#include "native/event_problems.hpp"
 #include "native/log.hpp"
+#include "native/wall_clock.hpp"
 
 namespace ie::http {
 
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
+
+// A failed accept (no file descriptor left) is retried at once: one line a minute with the count,
+// not a line per try.
+static EventProblems& accept_errors() {
+  static EventProblems errors([](const std::string& line) { log::error(line); });
+  return errors;
+}
 
 namespace {
 
@@ -58,7 +67,7 @@ void Listener::on_accept(EventLoop& loop, boost::beast::error_code error, Sessio
     sessions_.add(session);
     session->run();
   } else {
-    log::error("accept: " + error.message());
+    accept_errors().report("accept", error.message(), "accept: " + error.message(), wall_clock_ms());
   }
   accept();
 }
