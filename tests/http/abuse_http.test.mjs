@@ -4,24 +4,13 @@
 // memory comes back to within 10% of where it was, and a batch acknowledged meanwhile counts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import { healthy, memoryReturns, rssKb } from './abuse_support.mjs';
 import { SUGGESTION, answer, post, receiverFor, total } from './receiver.mjs';
 
 const IDLE_TIMEOUT = ['--idle-timeout', '2'];
-
-function rssKb(receiver) {
-  const status = readFileSync(`/proc/${receiver.child.pid}/status`, 'utf8');
-  return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)[1]);
-}
-
-async function healthy(receiver) {
-  const { status, json } = await answer(await fetch(`${receiver.url}/-/health`));
-  assert.equal(status, 200);
-  assert.deepEqual(json, { status: 'ok' });
-}
 
 // Posts a batch of `count` events and returns how many the receiver acknowledged.
 let nextUser = 1;
@@ -31,16 +20,6 @@ async function acknowledged(receiver, count = 20) {
   assert.equal(status, 200);
   assert.equal(json.accepted, count);
   return count;
-}
-
-// Memory comes back, but an allocator gives pages back on its own schedule: wait up to 5 s.
-async function memoryReturns(receiver, baseline) {
-  let now = rssKb(receiver);
-  for (let waited = 0; now > baseline * 1.1 && waited < 5000; waited += 250) {
-    await sleep(250);
-    now = rssKb(receiver);
-  }
-  assert.ok(now <= baseline * 1.1, `resident memory ${now} kB, before the case ${baseline} kB`);
 }
 
 // Runs `abuse(receiver, during)` on a fresh receiver between the checks every case shares; `during`
