@@ -15,7 +15,8 @@ namespace {
 constexpr const char* kUsage = R"(usage: internal-events token --secret-file FILE --user ID [--project ID] [--namespace ID] [--ttl SECONDS]
 
 Prints an HS256 JWT with the claims user_id, project_id, namespace_id and exp, signed with the
-secret in FILE (the receiver's --identity-secret-file). --ttl defaults to 3600 seconds.
+secret in FILE (the receiver's --identity-secret-file). --ttl defaults to 3600 seconds; the
+receiver refuses tokens that expire more than 7 days (604800 seconds) ahead, and so does --ttl.
 )";
 
 std::int64_t integer_option(const std::string& name, const std::string& text) {
@@ -38,9 +39,13 @@ int run_token(const CommandArgs& args) {
   if (printed_help(arguments, kUsage)) return 0;
   arguments.allow_only({"secret-file", "user", "project", "namespace", "ttl"});
   const std::string secret = http::read_secret_file(arguments.required("secret-file"));
+  const std::int64_t ttl = optional_integer(arguments, "ttl").value_or(3600);
+  if (ttl > http::kMaxIdentityLifetimeSeconds) {
+    throw UsageError("--ttl " + std::to_string(ttl) + " is more than the 7 days (604800 seconds) a token may live");
+  }
   const http::IdentityClaims claims{integer_option("user", arguments.required("user")), optional_integer(arguments, "project"),
                                     optional_integer(arguments, "namespace"),
-                                    wall_clock_ms() / 1000 + optional_integer(arguments, "ttl").value_or(3600)};
+                                    wall_clock_ms() / 1000 + ttl};
   std::cout << http::sign_identity(secret, claims) << '\n';
   return 0;
 }

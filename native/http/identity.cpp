@@ -46,6 +46,9 @@ IdentityClaims IdentityVerifier::verify(const std::string& token, std::int64_t n
   const auto expires_at = integer_claim(decoded.get(), "exp");
   if (!expires_at) throw InvalidIdentity("identity token has no exp claim");
   if (*expires_at <= now_seconds) throw InvalidIdentity("identity token expired");
+  if (*expires_at - now_seconds > kMaxIdentityLifetimeSeconds) {
+    throw InvalidIdentity("identity token expires more than 7 days ahead: tokens must be short-lived");
+  }
   const auto user_id = integer_claim(decoded.get(), "user_id");
   if (!user_id) throw InvalidIdentity("identity token has no integer user_id claim");
   return IdentityClaims{*user_id, integer_claim(decoded.get(), "project_id"), integer_claim(decoded.get(), "namespace_id"),

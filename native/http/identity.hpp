@@ -10,6 +10,11 @@
 
 namespace ie::http {
 
+// A token is a short-lived proof of a session (pages fetch a fresh one after a 401): one whose
+// exp is further ahead than this is refused, so that a leaked token cannot stand in for a user
+// for years. `internal-events token --ttl` refuses to make one.
+constexpr std::int64_t kMaxIdentityLifetimeSeconds = 7 * 24 * 3600;
+
 struct IdentityClaims {
   std::int64_t user_id = 0;
   std::optional<std::int64_t> project_id;
@@ -17,7 +22,7 @@ struct IdentityClaims {
   std::int64_t expires_at = 0;  // seconds since the epoch
 };
 
-// A forged, malformed or expired token (HTTP 401).
+// A forged, malformed, expired or too long-lived token (HTTP 401).
 struct InvalidIdentity : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
