@@ -34,24 +34,40 @@ json scalar_to_json(const YAML::Node& node) {
   return text;
 }
 
-json node_to_json(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined: return nullptr;
-    case YAML::NodeType::Scalar: return scalar_to_json(node);
-    case YAML::NodeType::Sequence: {
-      json list = json::array();
-      for (const auto& item : node) list.push_back(node_to_json(item));
-      return list;
+// A definition is a few dozen values a few levels deep. The limits stop what aliases can build: an
+// anchor holding an alias to itself (`a: &x {b: *x}`) is a cycle, which recursed until the stack
+// overflowed (found by the YAML fuzzer), and aliases of aliases multiply ("billion laughs").
+constexpr int kMaxYamlDepth = 64;
+constexpr std::size_t kMaxYamlValues = 100000;
+
+class YamlToJson {
+ public:
+  json convert(const YAML::Node& node, int depth = 0) {
+    if (depth > kMaxYamlDepth) {
+      throw std::runtime_error("YAML nested more than " + std::to_string(kMaxYamlDepth) + " levels deep (an alias inside its own anchor?)");
     }
-    case YAML::NodeType::Map: {
-      json object = json::object();
-      for (const auto& entry : node) object[entry.first.as<std::string>()] = node_to_json(entry.second);
-      return object;
+    if (++values_ > kMaxYamlValues) throw std::runtime_error("YAML with more than " + std::to_string(kMaxYamlValues) + " values (aliases of aliases?)");
+    switch (node.Type()) {
+      case YAML::NodeType::Null:
+      case YAML::NodeType::Undefined: return nullptr;
+      case YAML::NodeType::Scalar: return scalar_to_json(node);
+      case YAML::NodeType::Sequence: {
+        json list = json::array();
+        for (const auto& item : node) list.push_back(convert(item, depth + 1));
+        return list;
+      }
+      case YAML::NodeType::Map: {
+        json object = json::object();
+        for (const auto& entry : node) object[entry.first.as<std::string>()] = convert(entry.second, depth + 1);
+        return object;
+      }
     }
+    return nullptr;
   }
-  return nullptr;
-}
+
+ private:
+  std::size_t values_ = 0;
+};
 
 std::vector<fs::path> yaml_files_under(const fs::path& folder) {
   std::vector<fs::path> files;
@@ -91,7 +107,7 @@ void load_file(const fs::path& file, DefinitionsBuilder& builder, Add add) {
 
 }  // namespace
 
-json yaml_to_json(const std::string& yaml_text) { return node_to_json(YAML::Load(yaml_text)); }
+json yaml_to_json(const std::string& yaml_text) { return YamlToJson().convert(YAML::Load(yaml_text)); }
 
 LoadedDefinitions read_definitions(const fs::path& folder) {
   LoadedDefinitions loaded;

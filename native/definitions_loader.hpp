@@ -25,7 +25,9 @@ struct DefinitionsInvalid : std::runtime_error {
 };
 Definitions load_definitions(const std::filesystem::path& folder);
 
-// YAML text → JSON with YAML 1.2 core types; quoted scalars stay strings ("16.9" vs 16.9).
+// YAML text → JSON with YAML 1.2 core types; quoted scalars stay strings ("16.9" vs 16.9). Throws
+// YAML::Exception for what is not YAML, std::runtime_error past 64 levels or 100000 values (what
+// aliases can build: a cycle, or a "billion laughs").
 nlohmann::json yaml_to_json(const std::string& yaml_text);
 
 }  // namespace ie

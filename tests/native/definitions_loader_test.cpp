@@ -76,6 +76,24 @@ TEST_CASE("YAML scalars keep their types: quoted stays text") {
   CHECK(document["h"].is_null());
 }
 
+// An alias inside its own anchor is a cycle: converting it recursed until the stack overflowed, so
+// definitions check and serve died (SIGSEGV) on such a file (found by the YAML fuzzer).
+TEST_CASE("what YAML aliases build, a cycle or an explosion, is an error naming the file") {
+  CHECK_THROWS_WITH(yaml_to_json("a: &x\n  b: *x\n"), doctest::Contains("more than 64 levels deep"));
+  CHECK(yaml_to_json("a: &x [1, 2]\nb: *x\n")["b"] == nlohmann::json({1, 2}));  // an alias is still its anchor's value
+  std::string laughs = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int i = 1; i < 9; ++i) {
+    const std::string before = "*a" + std::to_string(i - 1);
+    laughs += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [" + before;
+    for (int j = 1; j < 10; ++j) laughs += ", " + before;
+    laughs += "]\n";
+  }
+  CHECK_THROWS_WITH(yaml_to_json(laughs), doctest::Contains("more than 100000 values"));
+  DefinitionsFolder folder;
+  folder.write("events/cycle.yml", "action: a\nextra: &x\n  b: *x\n");
+  check_single_error(read_definitions(folder.root), folder.root / "events/cycle.yml", "(file)", "more than 64 levels deep");
+}
+
 TEST_CASE("broken files are errors naming the file and the field") {
   SUBCASE("not YAML at all") {
     DefinitionsFolder folder;
