@@ -7,6 +7,7 @@
 #include <iostream>
 #include <thread>
 
+#include "core/byte_size.hpp"
 #include "native/cli/commands.hpp"
 #include "native/cli/common_options.hpp"
 #include "native/cli/listen_option.hpp"
@@ -16,6 +17,7 @@
 #include "native/http/server.hpp"
 #include "native/snowplow/emitter.hpp"
 #include "native/snowplow/pseudonymizer.hpp"
+#include "native/store/event_id_set.hpp"
 #include "native/tracker.hpp"
 
 namespace ie::cli {
@@ -27,7 +29,7 @@ constexpr const char* kUsage = R"(usage: internal-events serve [--listen HOST:PO
                             [--allowed-origins A,B] [--max-body-bytes N] [--max-batch-events N]
                             [--rate-limit PER_SECOND] [--rate-burst N] [--idle-timeout SECONDS] [--max-connections N]
                             [--app-id NAME] [--collector-ca-file FILE] [--collector-batch-bytes N] [--outbox-max-events N]
-                            [--collector-timeout SECONDS] [--log-format text|json]
+                            [--collector-timeout SECONDS] [--dedupe-memory-max SIZE] [--log-format text|json]
 
 Receives events over HTTP (/api/v4/usage_data/…, and from Snowplow trackers at
 /com.snowplowanalytics.snowplow/tp2 and /i), counts them in the store, answers metric reads, and
@@ -50,6 +52,11 @@ forwards a Snowplow copy of every event to --collector through the store's durab
   --collector-timeout SECONDS   a collector that has not answered this long is retried (default 10)
   --app-id NAME                 the Snowplow aid of forwarded events (default internal-events)
   --outbox-max-events N         past this many waiting copies new ones are dropped and counted (default 10000000)
+  --dedupe-memory-max SIZE      memory for the event ids remembered against repeats (default 512MiB: about
+                                20 million ids; SIZE in bytes or with k, M, G, KiB, MiB, GiB; at least 1MiB).
+                                Past it the oldest ids are forgotten early and the 7-day window shortens
+                                (logged once; internal_events_event_id_window_seconds in /-/metrics).
+                                The SQLite store only: Redis keeps event ids in Redis with their TTL
   --identity-secret-file FILE   HS256 secret: user ids then come only from signed identity tokens
   --api-token-file FILE         token for server-to-server callers and for reads
   --strict                      an unknown event is a 422 for the whole request
@@ -76,6 +83,17 @@ std::size_t size_option(const Arguments& args, const std::string& name, std::siz
     throw UsageError("--" + name + " " + *text + " must be a whole number of at least " + std::to_string(minimum));
   }
   return value;
+}
+
+std::uint64_t byte_size_option(const Arguments& args, const std::string& name, std::uint64_t fallback, std::uint64_t minimum) {
+  const auto text = args.option(name);
+  if (!text) return fallback;
+  const auto value = parse_byte_size(*text);
+  if (!value || *value < minimum) {
+    throw UsageError("--" + name + " " + *text + " must be a size of at least " + std::to_string(minimum >> 20) +
+                     "MiB, in bytes or with k, M, G, KiB, MiB or GiB (512MiB)");
+  }
+  return *value;
 }
 
 std::vector<std::string> comma_list(const std::string& text) {
@@ -198,13 +216,15 @@ int run_serve(const CommandArgs& args) {
   arguments.allow_only({"listen", "definitions", "store", "create", "static", "assets", "collector", "identity-secret-file",
                         "api-token-file", "strict", "allowed-origins", "max-body-bytes", "max-batch-events", "rate-limit",
                         "rate-burst", "idle-timeout", "max-connections", "app-id", "collector-ca-file", "collector-batch-bytes",
-                        "outbox-max-events", "collector-timeout", "log-format"});
+                        "outbox-max-events", "dedupe-memory-max", "collector-timeout", "log-format"});
   log::set_format(log_format_option(arguments));  // first: every line after it is in that format
   const http::ReceiverConfig config = receiver_config(arguments);
   const auto endpoint = http::resolve_listen_address(listen_option(arguments));
   if (const auto url = arguments.option("collector")) snowplow::CollectorUrl::parse(*url);  // a bad URL stops us before the store opens
   const auto store = serve_store(arguments);
   store->set_outbox_max_events(size_option(arguments, "outbox-max-events", kDefaultOutboxMaxEvents, 0));
+  store->set_event_id_memory_max(byte_size_option(arguments, "dedupe-memory-max", kDefaultEventIdMemoryMax,
+                                                  sqlite::EventIdSet::kMinMemoryMax));
   Tracker tracker(definitions_option(arguments), *store, tracker_options(arguments));
   const auto emitter = start_emitter(arguments, *store);
   http::Routes routes(tracker, config, emitter.get());

@@ -10,6 +10,13 @@ namespace ie::http {
 
 namespace {
 
+// Milliseconds as seconds, to the millisecond: a window squeezed by a tiny cap may be under one.
+std::string seconds_text(std::int64_t ms) {
+  std::string text = std::to_string(ms / 1000);
+  if (ms % 1000) text += '.' + std::to_string(1000 + ms % 1000).substr(1);
+  return text;
+}
+
 using Clock = std::chrono::steady_clock;
 
 // A key nobody writes: reading it proves the store answers without changing anything.
@@ -173,7 +180,19 @@ Response Routes::readiness(const Request& request) {
 
 Response Routes::prometheus(const Request& request) {
   access_.require_reader(request);
-  return text_response(request, bhttp::status::ok, metrics_.exposition() + event_problems_text(tracker_.problems().totals()) + snowplow_exposition(), "text/plain; version=0.0.4; charset=utf-8");
+  return text_response(request, bhttp::status::ok, metrics_.exposition() + event_problems_text(tracker_.problems().totals()) + snowplow_exposition() + event_id_exposition(), "text/plain; version=0.0.4; charset=utf-8");
+}
+
+// How long a repeated event id is recognised, and what remembering the ids costs this process.
+std::string Routes::event_id_exposition() const {
+  const CounterStore::EventIdWindow window = tracker_.store().event_id_window(tracker_.now_ms());
+  return "# HELP internal_events_event_id_window_seconds How long a repeated event id is recognised: 7 days, "
+         "less once --dedupe-memory-max is full.\n"
+         "# TYPE internal_events_event_id_window_seconds gauge\n"
+         "internal_events_event_id_window_seconds " + seconds_text(window.window_ms) + "\n"
+         "# HELP internal_events_event_id_memory_bytes Memory the remembered event ids take in this process.\n"
+         "# TYPE internal_events_event_id_memory_bytes gauge\n"
+         "internal_events_event_id_memory_bytes " + std::to_string(window.memory_bytes) + "\n";
 }
 
 // The outbox as the store has it now (every receiver's), and what this receiver's emitter did.

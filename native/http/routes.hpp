@@ -75,6 +75,7 @@ class Routes {
   Response readiness(const Request& request);
   Response prometheus(const Request& request);
   std::string snowplow_exposition() const;
+  std::string event_id_exposition() const;
   const Route* find_route(const std::string& path) const;
 
   Tracker& tracker_;

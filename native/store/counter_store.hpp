@@ -66,6 +66,9 @@ struct StoredKey {
 // own thread, which commits nothing else meanwhile.
 using ApplyDone = std::function<void(std::exception_ptr, ApplyResult)>;
 
+inline constexpr std::int64_t kEventIdWindowMs = 7LL * 24 * 3600 * 1000;
+inline constexpr std::uint64_t kDefaultEventIdMemoryMax = std::uint64_t{512} << 20;  // 512 MiB
+
 class CounterStore {
  public:
   virtual ~CounterStore() = default;
@@ -108,6 +111,16 @@ class CounterStore {
   // Past this many waiting entries, new Snowplow copies are dropped (and counted in ApplyResult).
   virtual void set_outbox_max_events(std::uint64_t max_events) = 0;
 
+  // The event-id window as it stands. The SQLite store keeps its ids in memory, at most
+  // set_event_id_memory_max() bytes of them: past that it forgets the oldest early and the window
+  // shortens. Redis and the cluster keep ids in Redis with their TTL: always the whole window.
+  struct EventIdWindow {
+    std::int64_t window_ms = kEventIdWindowMs;
+    std::uint64_t memory_bytes = 0;  // what the remembered ids take in this process
+  };
+  virtual EventIdWindow event_id_window(std::int64_t /*now_ms*/) const { return {}; }
+  virtual void set_event_id_memory_max(std::uint64_t /*bytes*/) {}
+
   // A setting of the installation, shared by every process on the store: the value kept under
   // `name`, or `value_if_new` when there is none yet, which is kept then (the first writer wins).
   virtual std::string setting(std::string_view name, std::string_view value_if_new) = 0;
@@ -117,7 +130,6 @@ class CounterStore {
 std::unique_ptr<CounterStore> open_store(const std::string& url);
 
 inline constexpr const char* kDefaultStoreUrl = "sqlite:data/internal-events.sqlite3";
-inline constexpr std::int64_t kEventIdWindowMs = 7LL * 24 * 3600 * 1000;
 // Where Redis remembers an event id (`{event_ids}_<id>`); the SQLite store exports its ids so.
 inline constexpr std::string_view kEventIdKeyPrefix = "{event_ids}_";
 

@@ -103,22 +103,31 @@ inline void append_event_id(std::string& blob, std::string_view id) {
   blob.append(id);
 }
 
-// Calls visit(id) for each id of a blob, as the text it was given; throws std::runtime_error on a
+// Calls visit(logged, is_uuid, stored) for each id of a blob: its whole entry, header included (what the
+// event-id set fingerprints), whether it is a packed UUID, and the bytes after the header. Throws std::runtime_error on a
 // damaged blob.
 template <typename Visit>
-void for_each_event_id(std::string_view blob, Visit&& visit) {
+void for_each_logged_event_id(std::string_view blob, Visit&& visit) {
   using namespace event_id_log_detail;
   std::size_t at = 0;
   while (at < blob.size()) {
+    const std::size_t start = at;
     const std::size_t header = read_varint(blob, at);
     const std::size_t length = header % 2 ? 16 : header / 2;
     if (header > 1 && header % 2) damaged();
     if (length > blob.size() - at) damaged();
-    const std::string_view stored = blob.substr(at, length);
     at += length;
-    if (header % 2) visit(std::string_view(uuid_text(stored)));
-    else visit(stored);
+    visit(blob.substr(start, at - start), header % 2 == 1, blob.substr(at - length, length));
   }
+}
+
+// Calls visit(id) for each id of a blob, as the text it was given.
+template <typename Visit>
+void for_each_event_id(std::string_view blob, Visit&& visit) {
+  for_each_logged_event_id(blob, [&](std::string_view, bool is_uuid, std::string_view stored) {
+    if (is_uuid) visit(std::string_view(event_id_log_detail::uuid_text(stored)));
+    else visit(stored);
+  });
 }
 
 }  // namespace ie::sqlite

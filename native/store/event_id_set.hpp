@@ -6,30 +6,32 @@
 // store first meets an event id.
 //
 // A slot holds an 86-bit fingerprint of the id (MurmurHash64A with two seeds: one hash and 22 bits
-// of the other) and its expiry in ms (42 bits, enough until 2109): 16 bytes, four to a cache line,
-// in one open-addressing table with linear probing. Two different ids share a fingerprint with a
-// probability near n / 2^86 per new id: for ten million live ids, 1e-19. The table is most of the
-// receiver's memory, and its lookups most of the writer's cache misses: at 24 bytes (the whole
-// 128 bits and a 64-bit expiry) it was half as large again and a probe often spanned two lines.
+// of the other) and its expiry in ms (42 bits, enough until 2109): 16 bytes, four to a cache line.
+// Two different ids share a fingerprint with a probability near n / 2^86 per new id: for ten
+// million live ids, 1e-19.
 //
-// Expired slots stay until the table next grows, which moves only the live slots to the new table:
-// that is the set's purge, and why its size follows the ids of the window rather than all ever
-// seen. The move is gradual, as Redis rehashes its dicts: each new id moves a few slots over,
-// and until all have moved an id is looked for in the new table, then in the old. Moving millions
-// at once held the writer (and every request waiting on a commit) for a tenth of a second or more.
+//   the set: 256 shards, chosen by the fingerprint's top 8 bits
+//   +---------+---------+-----+---------+
+//   | shard 0 | shard 1 | ... | shard 255|   each an open-addressing table with linear probing,
+//   +---------+---------+-----+---------+   its own size (not a power of two), its own mmap
+//        |
+//        v  slot = [ high 64 bits | low 22 bits . expiry 42 bits ]   16 bytes
 //
-// The new table is allocated ahead, when the one in use is 70% full, and a helper thread faults its
-// pages in while that one fills to 75%. Left to the writer, a fresh table's pages were faulted in
-// by its lookups, one at a time and most of them twice (read, then written); at about 2 µs a fault
-// here, a table of 256 MB cost the writer a quarter of a second, while every request waited on it.
+// Memory is the point of this layout. A shard is rebuilt when it is 80% full (expired slots
+// included) into a table sized for its live ids at 70%, so a slot is a remembered id 70 to 80% of
+// the time: 20 to 23 bytes per id, at steady state as while growing. One table doubling in place
+// sat between 37% and 75% full and needed the old and the new table at once: 57 bytes per id were
+// measured, with peaks far above. A rebuild touches one shard, 1/256 of the set: at the default cap
+// of 512 MiB that is 2 MB, about a millisecond, so it is done at once, where moving one table of
+// hundreds of MB held the writer (and every request waiting on a commit) for a tenth of a second.
+//
+// The cap (set_memory_max) bounds every shard to 1/256 of it. A shard that would need more forgets
+// its oldest ids down to 60% of its cap, and every shard forgets ids expiring before the same
+// moment (forgotten_before_ms): the window shortens, the memory does not grow.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
-#include <memory>
 #include <string_view>
-#include <thread>
-#include <utility>
 #include <vector>
 
 namespace ie::sqlite {
@@ -41,10 +43,12 @@ class EventIdSet {
     std::uint64_t low = 0;
     bool operator==(const Fingerprint&) const = default;
   };
+  // Of an id as the log keeps it (event_id_log.hpp: a UUID is its 16 bytes), so that ids read back
+  // from the log are fingerprinted without being turned into text again.
+  static Fingerprint fingerprint_of_logged(std::string_view logged);
   static Fingerprint fingerprint_of(std::string_view id);
 
   EventIdSet();
-  ~EventIdSet();  // waits for the helper faulting a table in, if it still runs
 
   // Fetches the slots where the id is looked for into the cache, ahead of remember(). In a table of
   // millions nearly every lookup misses the cache; prefetching a request's ids together lets those
@@ -65,11 +69,26 @@ class EventIdSet {
 
   // An id read back from the log (on open, or written by another process): kept until the later
   // of its expiries.
-  void load(std::string_view id, std::int64_t expires_at_ms);
+  void load(const Fingerprint& fingerprint, std::int64_t expires_at_ms);
+  void load(std::string_view id, std::int64_t expires_at_ms) { load(fingerprint_of(id), expires_at_ms); }
 
-  // Ids expired before this may be dropped: the next time the table grows, they are. The store's
-  // purge decides it, with the same care for callers' clocks as for the rows it deletes.
+  // Room for about this many ids before they are loaded: a set filled from empty rebuilds each
+  // shard every time it grows by a seventh, and probes ever longer chains while it does. Reading
+  // ten million ids from the log that way took over 5 s; into tables sized ahead, well under 2.
+  void reserve(std::size_t ids);
+
+  // Ids expired before this may be dropped: the next time their shard is rebuilt, they are. The
+  // store's purge decides it, with the same care for callers' clocks as for the rows it deletes.
   void forget_expired_before(std::int64_t now_ms) { horizon_ms_ = now_ms; }
+
+  // At most this many bytes of slots (0: no cap); at least kMinMemoryMax.
+  void set_memory_max(std::size_t bytes);
+  static constexpr std::size_t kMinMemoryMax = std::size_t{1} << 20;
+  // Ids expiring before this were forgotten early to stay under the cap: 0 while none was.
+  std::int64_t forgotten_before_ms() const { return forgotten_before_ms_; }
+  // What the slots take, in bytes, and how many hold an id (expired ones included).
+  std::size_t memory_bytes() const;
+  std::size_t slots_used() const;
 
  private:
   class Slot {
@@ -95,64 +114,54 @@ class EventIdSet {
     std::uint64_t low_and_expiry_ = 0;  // the top 22 bits of the fingerprint's `low`, then the expiry
   };
   static_assert(sizeof(Slot) == 16);
-  // Slots straight from calloc: for a table of millions the kernel hands out zeroed pages as they
-  // are first touched, where a vector writes every byte up front, holding the writer for a tenth
-  // of a second when the table grows to tens of millions of slots.
-  class ZeroedSlots {
+
+  // Zeroed slots straight from mmap, whole pages: unmapped when freed, so a rebuilt shard gives its
+  // old memory back at once (malloc may keep it), and what the set takes is what the process holds.
+  class Slots {
    public:
-    ZeroedSlots() = default;
-    explicit ZeroedSlots(std::size_t count);
-    // What is moved from is left empty, size included.
-    ZeroedSlots(ZeroedSlots&& other) noexcept : slots_(std::move(other.slots_)), size_(std::exchange(other.size_, 0)) {}
-    ZeroedSlots& operator=(ZeroedSlots&& other) noexcept {
-      slots_ = std::move(other.slots_);
-      size_ = std::exchange(other.size_, 0);
-      return *this;
-    }
+    Slots() = default;
+    explicit Slots(std::size_t at_least);  // rounded up to whole pages
+    Slots(Slots&& other) noexcept;
+    Slots& operator=(Slots&& other) noexcept;
+    ~Slots();
     Slot& operator[](std::size_t index) { return slots_[index]; }
     const Slot& operator[](std::size_t index) const { return slots_[index]; }
     std::size_t size() const { return size_; }
-    bool empty() const { return size_ == 0; }
-    // Has a helper thread fault the pages in; the slots may be in use meanwhile (see the .cpp).
-    std::thread fault_in_on_helper() const;
 
    private:
-    struct Free {
-      void operator()(Slot* slots) const { std::free(slots); }
-    };
-    std::unique_ptr<Slot[], Free> slots_;
+    Slot* slots_ = nullptr;
     std::size_t size_ = 0;
   };
-  // Open addressing with linear probing; a power of two in size.
-  struct Table {
-    ZeroedSlots slots;
+
+  struct Shard {
+    Slots slots;
     std::size_t used = 0;  // slots not empty, expired ones included
-    std::size_t home_of(const Fingerprint& fingerprint) const { return fingerprint.high & (slots.size() - 1); }
+    std::size_t home_of(const Fingerprint& fingerprint) const;
     Slot& slot_for(const Fingerprint& fingerprint);  // its slot, or the empty one where it belongs
-    bool full() const { return (used + 1) * 4 > slots.size() * 3; }  // past three quarters
-    bool next_due() const { return (used + 1) * 10 > slots.size() * 7; }  // past 70%: prepare the next
-    // Once full, twice the size: that is twice what it holds, rounded up to a power of two.
-    std::size_t next_size() const { return slots.size() * 2; }
+    bool full() const { return (used + 1) * 5 > slots.size() * 4; }  // past 80%
   };
   struct Undo {
     Fingerprint fingerprint;
     std::int64_t previous_expires_at_ms;  // 0: it was absent
   };
 
-  static void prefetch_home(const Table& table, const Fingerprint& fingerprint);
-  Slot& claim(const Fingerprint& fingerprint);  // its slot in table_, starting a move first if needed
-  std::int64_t known_expiry(const Slot& slot, const Fingerprint& fingerprint);  // 0: unknown
-  void prepare_next_table();
-  void start_moving();
-  void move_some(std::size_t count);
+  static constexpr int kShardBits = 8;
+  static constexpr std::size_t kShards = std::size_t{1} << kShardBits;
 
-  Table table_;               // where ids go
-  Table moving_;              // while its slots move to table_, the table before; else empty
-  ZeroedSlots next_slots_;    // the table after table_, once prepared; else empty
-  std::thread faulting_in_;   // the helper faulting a prepared table in
-  std::size_t moved_ = 0;     // moving_'s slots before this one are in table_
+  Shard& shard_of(const Fingerprint& fingerprint) { return shards_[fingerprint.high >> (64 - kShardBits)]; }
+  const Shard& shard_of(const Fingerprint& fingerprint) const { return shards_[fingerprint.high >> (64 - kShardBits)]; }
+  Slot& claim(const Fingerprint& fingerprint);  // its slot, the shard rebuilt first if full
+  void rebuild(Shard& shard, std::size_t at_least_slots = 0);
+  std::size_t live_slots(const Shard& shard) const;
+  void forget_oldest(const Shard& shard, std::size_t live, std::size_t keep);
+  bool kept(std::int64_t expires_at_ms) const;  // survives a rebuild
+
+  std::vector<Shard> shards_;
+  std::size_t max_slots_per_shard_ = 0;  // 0: no cap
   std::int64_t horizon_ms_ = 0;
+  std::int64_t forgotten_before_ms_ = 0;
   std::vector<Undo> undo_log_;
+  std::vector<std::int64_t> expiries_;  // forget_oldest()'s scratch, kept for its capacity
 };
 
 }  // namespace ie::sqlite

@@ -12,8 +12,9 @@ RequestIds::RequestIds(std::vector<EventWrites>& events) {
     events[index].event_id.clear();  // a moved-from string is valid but unspecified
     if (!id.empty()) {
       if (logged_.empty()) make_room(events.size(), index);
-      fingerprints_[index] = EventIdSet::fingerprint_of(id);
+      const std::size_t start = logged_.size();
       append_event_id(logged_, id);
+      fingerprints_[index] = EventIdSet::fingerprint_of_logged(std::string_view(logged_).substr(start));
     }
     if (!logged_.empty()) logged_ends_.push_back(logged_.size());  // from the first id on
   }

@@ -186,6 +186,14 @@ Outbox& SqliteStore::outbox() { return impl_->outbox; }
 
 void SqliteStore::set_outbox_max_events(std::uint64_t max_events) { impl_->writer.outbox_max_events = max_events; }
 
+SqliteStore::EventIdWindow SqliteStore::event_id_window(std::int64_t now_ms) const {
+  const std::int64_t forgotten_before = impl_->writer.event_ids_forgotten_before_ms.load(std::memory_order_relaxed);
+  return {kEventIdWindowMs - std::max<std::int64_t>(0, forgotten_before - now_ms),
+          impl_->writer.event_id_memory_bytes.load(std::memory_order_relaxed)};
+}
+
+void SqliteStore::set_event_id_memory_max(std::uint64_t bytes) { impl_->writer.event_id_memory_max = bytes; }
+
 std::string SqliteStore::setting(std::string_view name, std::string_view value_if_new) {
   const sqlite::Connection db(impl_->path);
   return sqlite::keep_setting(db, name, value_if_new);

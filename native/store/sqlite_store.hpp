@@ -44,6 +44,8 @@ class SqliteStore final : public CounterStore {
   Outbox& outbox() override;
   void set_outbox_max_events(std::uint64_t max_events) override;
   std::string setting(std::string_view name, std::string_view value_if_new) override;
+  EventIdWindow event_id_window(std::int64_t now_ms) const override;
+  void set_event_id_memory_max(std::uint64_t bytes) override;
 
  private:
   struct Impl;

@@ -3,11 +3,13 @@
 #include "native/store/sqlite_writer.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <exception>
 #include <map>
 #include <variant>
 
+#include "native/log.hpp"
 #include "native/store/event_id_log.hpp"
 #include "native/store/sqlite_outbox.hpp"
 
@@ -70,6 +72,7 @@ std::vector<ApplyResult> Writer::commit(const std::vector<Request>& batch) {
   outbox_depth_.reset();
   try {
     forget_if_written_elsewhere();
+    ids_.set_memory_max(event_id_memory_max.load(std::memory_order_relaxed));
     // A request's ids are fetched into the cache while the one before is applied: fetched just
     // before their own lookups, the first of them still waited for memory.
     if (!batch.empty()) prefetch_ids(batch.front());
@@ -92,7 +95,21 @@ std::vector<ApplyResult> Writer::commit(const std::vector<Request>& batch) {
   }
   ids_.keep();
   cache_.trim(kCachedCounters);
+  if (!batch.empty()) publish_event_id_memory(batch.back().now_ms);
   return results;
+}
+
+// For /-/metrics; and the first time the cap shortens the window, one line says so.
+void Writer::publish_event_id_memory(std::int64_t now_ms) {
+  const std::int64_t forgotten_before = ids_.forgotten_before_ms();
+  event_ids_forgotten_before_ms.store(forgotten_before, std::memory_order_relaxed);
+  event_id_memory_bytes.store(ids_.memory_bytes(), std::memory_order_relaxed);
+  if (told_window_shrinks_ || forgotten_before <= now_ms) return;
+  told_window_shrinks_ = true;
+  const std::int64_t window_hours = (kEventIdWindowMs - (forgotten_before - now_ms)) / 3'600'000;
+  log::warn("event ids: --dedupe-memory-max (" + std::to_string(event_id_memory_max.load() >> 20) +
+            " MiB) is full, so the oldest ids are forgotten early: repeated events are recognised for the last " +
+            std::to_string(window_hours) + " h, not 7 days (the window is internal_events_event_id_window_seconds in /-/metrics)");
 }
 
 void Writer::purge(std::int64_t now_ms) {
@@ -187,15 +204,41 @@ void Writer::move_ids_out_of_old_table() {
   }
 }
 
+// How many ids the log holds, from its bytes (SQLite knows a blob's length without reading it):
+// a UUID takes kLoggedUuidBytes, other ids more, so this errs on the side of fewer.
+std::size_t Writer::logged_ids_estimate() {
+  Statement bytes(db_, "SELECT coalesce(sum(length(ids)), 0) FROM event_id_log");
+  bytes.step();
+  return static_cast<std::size_t>(bytes.integer(0)) / kLoggedUuidBytes;
+}
+
 // The ids logged since the last read: all of them on open, then what other processes wrote.
 void Writer::read_logged_ids() {
   const ResetOnExit reset(logged_since_);
   logged_since_.bind(1, last_logged_row_);
   while (logged_since_.step()) {
     const std::int64_t expires_at_ms = logged_since_.integer(1);
-    for_each_event_id(logged_since_.bytes(2), [&](std::string_view id) { ids_.load(id, expires_at_ms); });
+    load_logged_ids(logged_since_.bytes(2), expires_at_ms);
     last_logged_row_ = logged_since_.integer(0);
   }
+}
+
+// A row's ids into the set, their slots fetched a block ahead: most loads miss the cache, and
+// waiting for each in turn was half the time of reading ten million ids at start-up.
+void Writer::load_logged_ids(std::string_view blob, std::int64_t expires_at_ms) {
+  constexpr std::size_t kBlock = 32;
+  std::array<EventIdSet::Fingerprint, kBlock> block;
+  std::size_t filled = 0;
+  const auto load_block = [&] {
+    for (std::size_t index = 0; index < filled; ++index) ids_.prefetch(block[index]);
+    for (std::size_t index = 0; index < filled; ++index) ids_.load(block[index], expires_at_ms);
+    filled = 0;
+  };
+  for_each_logged_event_id(blob, [&](std::string_view logged, bool, std::string_view) {
+    block[filled++] = EventIdSet::fingerprint_of_logged(logged);
+    if (filled == kBlock) load_block();
+  });
+  load_block();
 }
 
 std::int64_t Writer::log_ids(std::string_view blob, std::int64_t expires_at_ms) {
@@ -318,6 +361,7 @@ void Writer::prefetch_ids(const Request& request) {
 // events without ids never pay for reading a week of ids at start-up.
 EventIdSet& Writer::known_ids() {
   if (!ids_read_) {
+    ids_.reserve(logged_ids_estimate());
     read_logged_ids();
     ids_read_ = true;
   }

@@ -45,11 +45,17 @@ class Writer {
   Connection& connection() { return db_; }
 
   std::atomic<std::uint64_t> outbox_max_events{kDefaultOutboxMaxEvents};
+  // The event-id set's cap, and what it holds as of the last commit (read by other threads).
+  std::atomic<std::uint64_t> event_id_memory_max{kDefaultEventIdMemoryMax};
+  std::atomic<std::int64_t> event_ids_forgotten_before_ms{0};
+  std::atomic<std::uint64_t> event_id_memory_bytes{0};
 
  private:
   static Connection create_schema(const std::filesystem::path& path);
   void move_ids_out_of_old_table();
   void read_logged_ids();
+  std::size_t logged_ids_estimate();
+  void load_logged_ids(std::string_view blob, std::int64_t expires_at_ms);
   std::int64_t log_ids(std::string_view blob, std::int64_t expires_at_ms);  // the row written
   void forget_if_written_elsewhere();
   ApplyResult apply(const Request& request);
@@ -58,6 +64,7 @@ class Writer {
   void prefetch_ids(const Request& request);
   bool queue_snowplow(std::string_view payload, std::int64_t now_ms);  // false: the outbox is full
   EventIdSet& known_ids();
+  void publish_event_id_memory(std::int64_t now_ms);
   Counter& counter_for_write(CounterKey key, std::int64_t now_ms);
   Counter load(const std::string& key);
   static HyperLogLog hll_from_row(const std::string& key, std::string_view bytes);
@@ -72,6 +79,7 @@ class Writer {
   std::unordered_map<CounterKey, CounterCache::Entry*> dirty_by_key_;  // the same, found by key
   EventIdSet ids_;                   // every id of the log once ids_read_, to decide duplicates without reading it
   bool ids_read_ = false;
+  bool told_window_shrinks_ = false;
   std::string new_ids_;                   // the commit's ids not seen before, in the log's form
   std::int64_t new_ids_expire_at_ms_ = 0;  // the latest expiry among them
   std::int64_t last_logged_row_ = 0;       // the log's rows up to this one are in ids_

@@ -63,16 +63,17 @@ TEST_CASE("undo takes back what the rolled-back transaction remembered, and only
   CHECK(ids.remember(id(4999), kNow, kNow + kWindow));
 }
 
-TEST_CASE("ids expired before the horizon are dropped when the table grows; later ones stay") {
+TEST_CASE("ids expired before the horizon are dropped when their shard is rebuilt; later ones stay") {
   EventIdSet ids;
   for (int n = 0; n < 1000; ++n) ids.remember(id(n), kNow, kNow + 1000);
   ids.remember("late", kNow, kNow + kWindow);
   ids.forget_expired_before(kNow + 2000);
-  for (int n = 1000; n < 3000; ++n) ids.remember(id(n), kNow + 2000, kNow + 2000 + kWindow);
+  // What a caller with an older clock sends is judged by its own now_ms while it is kept.
+  CHECK_FALSE(ids.remember(id(0), kNow, kNow + kWindow));
+  for (int n = 1000; n < 200'000; ++n) ids.remember(id(n), kNow + 2000, kNow + 2000 + kWindow);  // every shard rebuilds
   ids.keep();
   CHECK_FALSE(ids.remember("late", kNow + 2000, kNow + kWindow));
-  // What a caller with an older clock sends is judged by its own now_ms while it is kept.
-  CHECK(ids.remember(id(0), kNow, kNow + kWindow));
+  CHECK(ids.remember(id(1), kNow, kNow + kWindow));
 }
 
 TEST_CASE("ids read back from the log keep the later of their expiries") {
@@ -101,4 +102,55 @@ TEST_CASE("the log's blob gives back every id, in order, whatever its bytes and 
   CHECK_THROWS(ie::sqlite::for_each_event_id(blob.substr(0, blob.size() - 1), [](std::string_view) {}));
   CHECK_THROWS(ie::sqlite::for_each_event_id(std::string("\x80", 1), [](std::string_view) {}));
   CHECK_THROWS(ie::sqlite::for_each_event_id(std::string("\x03", 1), [](std::string_view) {}));
+}
+
+TEST_CASE("a million remembered ids take at most 24 bytes each, growing or at steady state") {
+  EventIdSet ids;
+  for (int n = 0; n < 1'000'000; ++n) ids.remember(id(n), kNow, kNow + kWindow);
+  ids.keep();
+  CHECK(ids.memory_bytes() <= 24 * 1'000'000);
+  // A window that slides: each id lives 1000 ms, one new id a ms, so 1000 are live at a time.
+  EventIdSet sliding;
+  std::size_t most_bytes = 0;
+  for (int n = 0; n < 200'000; ++n) {
+    const std::int64_t now = kNow + n;
+    sliding.forget_expired_before(now);
+    sliding.remember(id(n), now, now + 1000);
+    sliding.keep();
+    if (n > 10'000) most_bytes = std::max(most_bytes, sliding.memory_bytes());
+  }
+  CHECK(most_bytes <= 256 * 4096);  // never more than one page a shard: expired slots are reused
+  CHECK_FALSE(sliding.remember(id(199'999), kNow + 199'999, kNow + 300'000));
+}
+
+TEST_CASE("past the memory cap the oldest ids are forgotten early, the newest kept") {
+  constexpr std::size_t kCap = EventIdSet::kMinMemoryMax;  // 1 MiB: about 40 000 ids at 60%
+  EventIdSet ids;
+  ids.set_memory_max(kCap);
+  CHECK(ids.forgotten_before_ms() == 0);
+  constexpr int kIds = 200'000;
+  for (int n = 0; n < kIds; ++n) ids.remember(id(n), kNow + n, kNow + n + kWindow);  // one a ms
+  ids.keep();
+  CHECK(ids.memory_bytes() <= kCap);
+  const std::int64_t forgotten_before = ids.forgotten_before_ms();
+  REQUIRE(forgotten_before > kNow + kWindow);
+  const int first_kept = static_cast<int>(forgotten_before - kNow - kWindow);
+  CHECK(first_kept > kIds / 2);
+  CHECK(first_kept < kIds - 30'000);  // at least 30 000 ids are still remembered
+  CHECK_FALSE(ids.remember(id(kIds - 1), kNow + kIds, kNow + kIds + kWindow));
+  CHECK_FALSE(ids.remember(id(first_kept + 1000), kNow + kIds, kNow + kIds + kWindow));
+  CHECK(ids.remember(id(0), kNow + kIds, kNow + kIds + kWindow));  // forgotten: counted again
+  CHECK(ids.remember(id(first_kept - 1000), kNow + kIds, kNow + kIds + kWindow));
+}
+
+TEST_CASE("an undo across a shard's rebuild takes back the new ids and keeps the old") {
+  EventIdSet ids;
+  for (int n = 0; n < 100; ++n) CHECK(ids.remember(id(n), kNow, kNow + kWindow));
+  ids.keep();
+  for (int n = 100; n < 300'000; ++n) CHECK(ids.remember(id(n), kNow, kNow + kWindow));  // every shard rebuilds
+  ids.undo();
+  for (int n = 0; n < 100; ++n) CHECK_FALSE(ids.remember(id(n), kNow, kNow + kWindow));
+  int fresh = 0;
+  for (int n = 100; n < 300'000; ++n) fresh += ids.remember(id(n), kNow, kNow + kWindow);
+  CHECK(fresh == 300'000 - 100);
 }
