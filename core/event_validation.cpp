@@ -72,8 +72,8 @@ ValidationResult validate_event(const EventDefinition& definition, EventInput in
     if (std::holds_alternative<std::nullptr_t>(value)) continue;
     const auto id = identifier_value(value);
     if (!id) return error(EventErrorKind::invalid_identifier, input.name, kind, std::string("must be an integer id, not ") + scalar_kind(value));
-    // GitLab's ids start at 1: zero or a negative id is a sentinel or a wrap-around, never a user.
-    if (*id < 1) return error(EventErrorKind::invalid_identifier, input.name, kind, "must be a positive integer id, not " + std::to_string(*id));
+    // A negative id is a client's wrap-around or a sentinel, never a user (0 stays: clients use it).
+    if (*id < 0) return error(EventErrorKind::invalid_identifier, input.name, kind, "must not be negative, not " + std::to_string(*id));
     if (kind == kIdentifiers[0]) event.user = id;
     else if (kind == kIdentifiers[1]) event.project = id;
     else if (kind == kIdentifiers[2]) event.namespace_id = id;

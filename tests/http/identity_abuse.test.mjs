@@ -107,6 +107,6 @@ test('a replayed valid token with other body user_ids counts the token\'s user, 
   // A token whose user_id does not fit is refused like a body id that does not.
   const negative = await tracked(receiver, hs256({ user_id: -1, exp: now() + 600 }));
   assert.equal(negative.status, 422);
-  assert.match(negative.json.error, /user must be a positive integer id, not -1/);
+  assert.match(negative.json.error, /user must not be negative, not -1/);
   await healthy(receiver);
 });
