@@ -2,7 +2,7 @@
 // says what the rest is: 0 a token as a browser sends it; 1 a header and claims (JSON texts split
 // at the first NUL) that this fuzzer signs with the receiver's secret, so that the claims reach the
 // reading of exp, user_id, project_id and namespace_id; 2 claims to sign with sign_identity, which
-// must verify back to themselves. A verified token has never expired.
+// must verify back to themselves. A verified token has not expired and expires within 7 days.
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -50,6 +50,7 @@ void verify(const std::string& token) {
   try {
     const IdentityClaims claims = IdentityVerifier(kSecret).verify(token, kNow);
     if (claims.expires_at <= kNow) std::abort();  // expired, yet believed
+    if (claims.expires_at - kNow > ie::http::kMaxIdentityLifetimeSeconds) std::abort();  // a long-lived credential
   } catch (const InvalidIdentity& error) {
     if (std::strlen(error.what()) == 0) std::abort();
   }

@@ -10,7 +10,7 @@ scripts/build.sh
 echo "test: doctest suites (ctest)"
 ctest --test-dir build/native --output-on-failure
 
-echo "test: fuzzers (${FUZZ_SECONDS:-20} s each)"
+echo "test: fuzzers (${FUZZ_SECONDS:-15} s each)"
 scripts/fuzz.sh
 
 echo "test: node suites (wasm core, browser glue, command line, HTTP receiver, headless Chromium end to end)"
