@@ -21,6 +21,7 @@ build=${BUILD_DIR:-build/native}
 cmake --build "$build" --target internal-events >/dev/null
 bin=$build/internal-events
 
+bench_name=cluster
 source bench/common.sh
 rounds=${ROUNDS:-5}
 export BENCH_EVENTS=${BENCH_EVENTS:-"i_code_review_user_apply_suggestion pull_package i_analytics_dev_ops_adoption"}
@@ -121,6 +122,7 @@ echo "internal-events receiver; redis $(redis-server --version | sed 's/.* v=\([
 echo
 
 rows=() rate_ratios=() cpu_ratios=()
+single_rates=() cluster_rates=() single_cpus=() cluster_cpus=()
 row() { rows+=("$(printf '%-6s %-28s %12s %18s %22s %21s %8s' "$@")"); }
 for round in $(seq 1 "$rounds"); do
   echo "round $round of $rounds..." >&2
@@ -130,6 +132,7 @@ for round in $(seq 1 "$rounds"); do
   measure "$cluster_url" "${cluster_ports[@]}"
   cluster_rate=$events_per_s cluster_redis_us=$redis_us cluster_receiver_us=$receiver_us
   row "$round" "Redis Cluster, 3 masters" "$cluster_rate" "$cluster_redis_us" "$command_us" "$cluster_receiver_us" "$non_2xx"
+  single_rates+=("$single_rate") cluster_rates+=("$cluster_rate") single_cpus+=("$single_redis_us") cluster_cpus+=("$cluster_redis_us")
   rate_ratios+=("$(ratio "$cluster_rate" "$single_rate")")
   cpu_ratios+=("$(ratio "$cluster_redis_us" "$single_redis_us")")
 done
@@ -149,6 +152,10 @@ printf '%-58s = %s  (rounds: %s; target <= 1.1: %s)\n' "cluster Redis CPU per ev
   "$(awk -v r="$cpu" 'BEGIN { print (r <= 1.1 ? "met" : "NOT met") }')"
 printf '%-58s = %s  (keys per master: %s; target <= 0.20: %s)\n' "1000 event names: worst master's distance from the mean" "$spread" \
   "${key_counts[*]}" "$(awk -v r="$spread" 'BEGIN { print (r <= 0.2 ? "met" : "NOT met") }')"
+at_most() { awk -v r="$1" -v t="$2" 'BEGIN { print (r <= t ? "met" : "NOT met") }'; }
+report_row "cluster events/s / single Redis events/s" "$(median "${cluster_rates[@]}")" "$(median "${single_rates[@]}")" "$rate" ">= 0.8" "$(verdict "$rate" 0.8)"
+report_row "Redis CPU us/event, cluster / single" "$(median "${cluster_cpus[@]}")" "$(median "${single_cpus[@]}")" "$cpu" "<= 1.1" "$(at_most "$cpu" 1.1)"
+report_row "keys per master, worst distance from the mean" "${key_counts[*]}" "$mean" "$spread" "<= 0.20" "$(at_most "$spread" 0.2)"
 echo
 
 # The capacity model: an event costs c_r CPU in a receiver and c_m in the one master that holds its

@@ -3,6 +3,8 @@
 # batch), the receiver started and stopped with its peak memory, wrk's figures, and the arithmetic
 # of ratios and medians. Sourced by bench/*.sh after they set $bin, $duration, $threads and
 # $connections.
+source bench/report_row.sh
+
 dir=$(mktemp -d)
 pids=()
 cleanup() {

@@ -21,6 +21,7 @@ build=${BUILD_DIR:-build/native}
 cmake --build "$build" --target internal-events >/dev/null
 bin=$build/internal-events
 
+bench_name=emitter
 source bench/common.sh
 
 batch() { run_wrk -s bench/ingest/batch.lua "$receiver_url/api/v4/usage_data/track_events"; }
@@ -55,6 +56,7 @@ echo "internal-events emitter to nginx $(nginx -v 2>&1 | sed 's/.*\///') (204 to
 echo
 
 rows=() drain_ratios=() cost_ratios=()
+drains=() offs=() ons=() peak_mib=0
 row() { rows+=("$(printf '%-6s %-50s %12s %9s %9s %10s' "$@")"); }
 for round in $(seq 1 "$rounds"); do
   echo "round $round of $rounds..." >&2
@@ -76,6 +78,8 @@ for round in $(seq 1 "$rounds"); do
   row "$round" "receiver, 50 events per request, forwarding on" "$((on_rps * 50))" "$on_p50" "$on_p99" "$((on_peak_kb / 1024))"
   row "$round" "emitter, $filled queued copies drained to nginx" "$drain_rate" "-" "-" "$((drain_peak_kb / 1024))"
   row "$round" "receiver while the outbox filled (collector down)" "-" "-" "-" "$((fill_peak_kb / 1024))"
+  drains+=("$drain_rate") offs+=("$((off_rps * 50))") ons+=("$((on_rps * 50))")
+  for kb in "$off_peak_kb" "$on_peak_kb" "$drain_peak_kb" "$fill_peak_kb"; do peak_mib=$((kb / 1024 > peak_mib ? kb / 1024 : peak_mib)); done
   drain_ratios+=("$(ratio "$drain_rate" "$((off_rps * 50))")")
   cost_ratios+=("$(ratio "$on_rps" "$off_rps")")
 done
@@ -84,9 +88,11 @@ printf '%-6s %-50s %12s %9s %9s %10s\n' "round" "run" "events/s" "p50 ms" "p99 m
 printf '%s\n' "${rows[@]}"
 echo
 report() {
-  local name=$1 target=$2; shift 2
+  local name=$1 target=$2 ours=$3 reference=$4; shift 4
   local middle; middle=$(median "$@")
   printf '%-52s = %s  (rounds: %s; target >= %s: %s)\n' "$name" "$middle" "$*" "$target" "$(verdict "$middle" "$target")"
+  report_row "$name" "$ours" "$reference" "$middle" ">= $target" "$(verdict "$middle" "$target")"
 }
-report "emitter drain events/s / batched ingest events/s" 1 "${drain_ratios[@]}"
-report "batched ingest, forwarding on / off" 0.8 "${cost_ratios[@]}"
+report "emitter drain events/s / batched ingest events/s" 1 "$(median "${drains[@]}")" "$(median "${offs[@]}")" "${drain_ratios[@]}"
+report "batched ingest, forwarding on / off" 0.8 "$(median "${ons[@]}")" "$(median "${offs[@]}")" "${cost_ratios[@]}"
+report_row "receiver peak memory, any run (MiB)" "$peak_mib" - - - -

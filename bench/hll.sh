@@ -7,6 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+bench_name=hll
+source bench/report_row.sh
+
 build=${BUILD_DIR:-build/native}  # the build scripts/build.sh makes
 [ -f "$build/build.ninja" ] || cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$build" --target bench_hll >/dev/null
@@ -67,12 +70,14 @@ ours=$("$build/bench/bench_hll" 2>/dev/null)
 our() { awk -v name="$1" '$1 == name { print $2 }' <<<"$ours"; }
 
 row() {  # label, ours, redis, target ratio ("" for none)
-  awk -v label="$1" -v ours="$2" -v redis="$3" -v target="$4" 'BEGIN {
-    ratio = redis == "" ? "" : sprintf("%.3f", ours / redis)
-    verdict = target == "" ? "" : (ours / redis <= target ? "met" : "NOT met")
-    printf "%-44s %12s %12s %9s  %-6s %s\n", label, sprintf("%.1f", ours), redis == "" ? "-" : redis, ratio == "" ? "-" : ratio,
-      target == "" ? "" : "<= " target, verdict
-  }'
+  local ours redis ratio target verdict
+  IFS=$'\t' read -r ours redis ratio target verdict < <(awk -v ours="$2" -v redis="$3" -v target="$4" 'BEGIN {
+    ratio = redis == "" ? "-" : sprintf("%.3f", ours / redis)
+    verdict = target == "" ? "-" : (ours / redis <= target ? "met" : "NOT met")
+    printf "%.1f\t%s\t%s\t%s\t%s\n", ours, redis == "" ? "-" : redis, ratio, target == "" ? "-" : "<= " target, verdict
+  }')
+  printf "%-44s %12s %12s %9s  %-6s %s\n" "$1" "$ours" "$redis" "$ratio" "${target/#-/}" "${verdict/#-/}"
+  report_row "$1 (ns)" "$ours" "$redis" "$ratio" "$target" "$verdict"
 }
 
 printf "%-44s %12s %12s %9s  %s\n" "operation (ns per operation)" "ours" "redis" "ratio" "target"

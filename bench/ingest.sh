@@ -22,6 +22,7 @@ build=${BUILD_DIR:-build/native}
 cmake --build "$build" --target internal-events >/dev/null
 bin=$build/internal-events
 
+bench_name=ingest
 source bench/common.sh
 rounds=${ROUNDS:-5}
 
@@ -71,6 +72,7 @@ echo
 
 rows=()
 single_ratios=() batch_ratios=() redis_ratios=()
+singles=() nginxes=() batches=() pfadds=() redis_stores=() redis_scripts=()
 sqlite_peak_kb=0 redis_peak_kb=0
 row() { rows+=("$(printf '%-6s %-44s %12s %12s %9s %9s %8s' "$@")"); }
 
@@ -112,6 +114,8 @@ for round in $(seq 1 "$rounds"); do
   row "$round" "receiver, sqlite, 1 event per request" "$single_rps" "$single_rps" "$single_p50" "$single_p99" "$single_bad"
   row "$round" "receiver, sqlite, 50 events per request" "$batch_rps" "$batch_events" "$batch_p50" "$batch_p99" "$batch_bad"
   row "$round" "receiver, redis, 50 events per request" "$redis_rps" "$redis_store_events" "$redis_p50" "$redis_p99" "$redis_bad"
+  singles+=("$single_rps") nginxes+=("$nginx_rps") batches+=("$batch_events") pfadds+=("$redis_pfadd")
+  redis_stores+=("$redis_store_events") redis_scripts+=("$redis_script_events")
   single_ratios+=("$(ratio "$single_rps" "$nginx_rps")")
   batch_ratios+=("$(ratio "$batch_events" "$redis_pfadd")")
   redis_ratios+=("$(ratio "$redis_store_events" "$redis_script_events")")
@@ -121,12 +125,16 @@ printf '%-6s %-44s %12s %12s %9s %9s %8s\n' "round" "run" "requests/s" "events/s
 printf '%s\n' "${rows[@]}"
 echo
 # A target is met when the median of the rounds' ratios reaches it.
+# For bench/report.sh: the medians of both figures beside the median ratio.
 report() {
-  local name=$1 target=$2; shift 2
+  local name=$1 target=$2 ours=$3 reference=$4; shift 4
   local middle; middle=$(median "$@")
   printf '%-52s = %s  (rounds: %s; target >= %s: %s)\n' "$name" "$middle" "$*" "$target" "$(verdict "$middle" "$target")"
+  report_row "$name" "$ours" "$reference" "$middle" ">= $target" "$(verdict "$middle" "$target")"
 }
-report "single-event requests/s / nginx requests/s" 0.5 "${single_ratios[@]}"
-report "batched events/s (sqlite) / Redis PFADD ops/s" 0.5 "${batch_ratios[@]}"
-report "events/s via receiver (redis) / Redis, same calls" 0.8 "${redis_ratios[@]}"
+report "single-event requests/s / nginx requests/s" 0.5 "$(median "${singles[@]}")" "$(median "${nginxes[@]}")" "${single_ratios[@]}"
+report "batched events/s (sqlite) / Redis PFADD ops/s" 0.5 "$(median "${batches[@]}")" "$(median "${pfadds[@]}")" "${batch_ratios[@]}"
+report "events/s via receiver (redis) / Redis, same calls" 0.8 "$(median "${redis_stores[@]}")" "$(median "${redis_scripts[@]}")" "${redis_ratios[@]}"
 echo "receiver peak memory (VmHWM, highest round): sqlite $((sqlite_peak_kb / 1024)) MiB, redis $((redis_peak_kb / 1024)) MiB"
+report_row "receiver peak memory, sqlite (MiB)" "$((sqlite_peak_kb / 1024))" - - - -
+report_row "receiver peak memory, redis (MiB)" "$((redis_peak_kb / 1024))" - - - -

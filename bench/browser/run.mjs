@@ -3,6 +3,7 @@
 // Snowplow's browser tracker (@snowplow/browser-tracker from npm) measured in the same run and
 // the same Chromium page, served by the real receiver (which also takes Snowplow's tp2 POSTs).
 import { execFileSync } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import { copyFile, mkdtemp, cp, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -74,6 +75,10 @@ try {
   console.log('|---|---:|---:|---:|---|---|');
   for (const [name, a, b, target, met] of rows) {
     console.log(`| ${name} | ${format(a)} | ${format(b)} | ${(a / b).toFixed(2)} | ${target} | ${met ? 'yes' : 'NO'} |`);
+    // bench/report.sh's rows (bench/report_row.sh has the columns).
+    if (process.env.BENCH_REPORT) {
+      appendFileSync(process.env.BENCH_REPORT, ['browser', name, format(a), format(b), (a / b).toFixed(2), target, met ? 'met' : 'NOT met'].join('\t') + '\n');
+    }
   }
   console.log(`sizes: internal-events.js ${gzipped(path.join(root, 'build/web/internal-events.js'))} + internal-events.wasm ${gzipped(path.join(root, 'build/web/internal-events.wasm'))}`);
 } finally {
