@@ -65,11 +65,12 @@ class Uuids {
   std::mt19937_64 random_{42};
 };
 
-// Steady state: `live` ids a window, one per ms, for three windows, the purge as often as the
+// Steady state: `live` ids a window, one per ms, for four windows, the purge as often as the
 // store's (once a minute in 7 days: every live / 10080 ids). Bytes per live id sampled over the
-// last two windows.
+// last two windows: the shards grown ahead in the first window have been rebuilt for what lives.
 struct SetMemory {
   double mean_bytes_per_id = 0, most_bytes_per_id = 0;
+  double growing_bytes_per_id = 0;  // at the end of the first window, before any id expired
 };
 SetMemory steady_state(std::size_t live) {
   const std::size_t before = status_bytes("VmRSS:");
@@ -77,21 +78,22 @@ SetMemory steady_state(std::size_t live) {
   Uuids uuids;
   const std::int64_t start_ms = 1'700'000'000'000;
   const auto window = static_cast<std::int64_t>(live);
-  double sum = 0, most = 0;
+  double sum = 0, most = 0, growing = 0;
   int samples = 0;
-  for (std::size_t n = 0; n < 3 * live; ++n) {
+  for (std::size_t n = 0; n < 4 * live; ++n) {
     const std::int64_t now = start_ms + static_cast<std::int64_t>(n);
     if (n % (live / 10'080 + 1) == 0) ids.forget_expired_before(now);
     ids.remember(uuids.next(), now, now + window);
     ids.keep();
-    if (n >= live && n % (live / 20) == 0) {
+    if (n + 1 == live) growing = static_cast<double>(status_bytes("VmRSS:") - before) / static_cast<double>(live);
+    if (n >= 2 * live && n % (live / 20) == 0) {
       const double per_id = static_cast<double>(status_bytes("VmRSS:") - before) / static_cast<double>(live);
       sum += per_id;
       most = std::max(most, per_id);
       ++samples;
     }
   }
-  return {sum / samples, most};
+  return {sum / samples, most, growing};
 }
 
 double vector_bytes_per_id(std::size_t count) {
@@ -171,6 +173,8 @@ int main(int argc, char** argv) {
               memory.mean_bytes_per_id / reference, "<= 24 bytes");
   std::printf("%-44s %10.1f %12.1f %7.2f %s\n", "bytes per id, steady state (largest sample)", memory.most_bytes_per_id, reference,
               memory.most_bytes_per_id / reference, "<= 24 bytes");
+  std::printf("%-44s %10.1f %12.1f %7.2f %s\n", "bytes per id, growing (end of the first window)", memory.growing_bytes_per_id,
+              reference, memory.growing_bytes_per_id / reference, "(not steady: shards grow ahead)");
   std::printf("%-44s %10.2f %12.2f %7.2f %s\n", "rebuild from the log at start-up, s", rebuild.seconds, read,
               rebuild.seconds / read, "<= 2 s");
   std::printf("%-44s %10.2f %12s %7s\n", "  of which CPU time, s", rebuild.cpu_seconds, "", "");
@@ -183,6 +187,8 @@ int main(int argc, char** argv) {
       const auto verdict = [](bool met) { return met ? "met" : "NOT met"; };
       std::fprintf(file, "event_ids\tbytes per remembered id, steady state\t%.1f\t%.1f\t%.2f\t<= 24 bytes\t%s\n", memory.most_bytes_per_id,
                    reference, memory.most_bytes_per_id / reference, verdict(memory.most_bytes_per_id <= 24));
+      std::fprintf(file, "event_ids\tbytes per remembered id, growing\t%.1f\t%.1f\t%.2f\t-\t-\n", memory.growing_bytes_per_id,
+                   reference, memory.growing_bytes_per_id / reference);
       std::fprintf(file, "event_ids\trebuild of %zu ids at start-up (s)\t%.2f\t%.2f\t%.1f\t<= 2 s\t%s\n", live, rebuild.seconds, read,
                    rebuild.seconds / read, verdict(rebuild.seconds <= 2));
       std::fprintf(file, "event_ids\tpeak memory of the run (MiB)\t%.0f\t-\t-\t-\t-\n", peak_mib);
