@@ -17,10 +17,11 @@ export async function healthy(receiver) {
   assert.deepEqual(json, { status: 'ok' });
 }
 
-// An allocator gives pages back on its own schedule: this waits up to 5 s for it.
-export async function memoryReturns(receiver, baseline) {
+// An allocator gives pages back on its own schedule: this waits up to `waitMs` for it (jemalloc's
+// background thread returns freed pages within its decay time, 10 s).
+export async function memoryReturns(receiver, baseline, { waitMs = 5000 } = {}) {
   let now = rssKb(receiver);
-  for (let waited = 0; now > baseline * 1.1 && waited < 5000; waited += 250) {
+  for (let waited = 0; now > baseline * 1.1 && waited < waitMs; waited += 250) {
     await sleep(250);
     now = rssKb(receiver);
   }

@@ -5,7 +5,8 @@
 import http from 'node:http';
 import https from 'node:https';
 
-export async function startCollectorSink({ tls } = {}) {
+// `port`: listen on that one (a collector coming back where the receiver expects it); else a free one.
+export async function startCollectorSink({ tls, port: wanted = 0 } = {}) {
   const received = [];   // every event object, in arrival order
   const bodies = [];     // every accepted body, parsed
   let requests = 0;
@@ -36,7 +37,7 @@ export async function startCollectorSink({ tls } = {}) {
     });
   };
   const server = tls ? https.createServer(tls, handler) : http.createServer(handler);
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise((resolve) => server.listen(wanted, '127.0.0.1', resolve));
   const { port } = server.address();
   return {
     url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
