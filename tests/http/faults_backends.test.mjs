@@ -109,13 +109,17 @@ test('a cluster master without a replica killed and restarted under load: 503 me
   let killed;
   await underLoad(t, receiver, {
     fault: async (probe) => {
+      const started = Date.now();
       killed = await cluster.killMaster(index);
       await sleep(300);
       await assertRefused(probe);
+      t.diagnostic(`first 503 ${Date.now() - started} ms after the kill`);
       await sleep(500);
     },
     recovery: async (probe) => {
+      const started = Date.now();
       await cluster.restart(killed);
+      t.diagnostic(`restarted in ${Date.now() - started} ms`);
       // Its slots answer again once the receiver's routing found the node back.
       for (let i = 0; i < 200; i += 1) {
         if ((await probe()).status === 200) return;
