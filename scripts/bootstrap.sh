@@ -11,6 +11,7 @@ debian_packages=(
   emscripten node-acorn
   libboost-dev nlohmann-json3-dev doctest-dev libyaml-cpp-dev
   libsqlite3-dev sqlite3 libhiredis-dev libssl-dev libjwt-dev libjemalloc-dev
+  libsimdjson-dev
   redis-server redis-tools
   chromium wrk nginx-light
 )
