@@ -1,4 +1,4 @@
-// The SQLite store's disk full: a 4 MiB tmpfs made by the test holds the store, a junk file takes
+// The SQLite store's disk full: a 16 MiB tmpfs made by the test holds the store, a junk file takes
 // the rest. Tracking is then 503 saying the disk is full, nothing unwritten is acknowledged, the
 // file stays sound, and once the junk is gone the receiver tracks again by itself.
 import { test } from 'node:test';
@@ -15,11 +15,12 @@ import {
 } from './faults_support.mjs';
 import { answer, post, startReceiver, stop } from './receiver.mjs';
 
-// A 4 MiB tmpfs on a fresh folder; '' or why it cannot be mounted. `cleanUp()` stops what uses it,
-// then unmounts and removes the folder.
+// A 16 MiB tmpfs on a fresh folder; '' or why it cannot be mounted. `cleanUp()` stops what uses it,
+// then unmounts and removes the folder. The junk file fills it whatever its size; 4 MiB left too
+// little once the junk was gone, for the resent batches and the WAL they grow (a CI run ran out).
 function mountTmpfs(dir, cleanUp) {
   mkdirSync(dir);
-  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', dir], { encoding: 'utf8' });
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', dir], { encoding: 'utf8' });
   if (mounted.status !== 0) return (mounted.stderr || String(mounted.error)).trim().split('\n')[0] || `exit ${mounted.status}`;
   cleanUp.push(() => spawnSync('umount', [dir]));
   return '';
