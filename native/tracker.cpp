@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "core/counter_writes.hpp"
+#include "core/live_event.hpp"
 #include "native/wait_for.hpp"
 #include "native/wall_clock.hpp"
 
@@ -115,11 +116,17 @@ void Tracker::track_events_async(std::vector<TrackRequest> requests, TrackDone d
   batch.reserve(requests.size());
   CopyEvents copies_of;
   if (snowplow_) copies_of.reserve(requests.size());
+  // Built only while someone listens; published once the batch is committed.
+  const bool live = options_.event_stream && options_.event_stream->listening();
+  std::vector<EventStream::Published> published;
+  const auto publish_last = [&](const Event* event, const TrackRequest& request) {
+    if (live) published.push_back(live_message(event, request, batch.back(), now_ms));
+  };
   for (std::size_t index = 0; index < requests.size(); ++index) {
     TrackRequest& request = requests[index];
     if (!request.count) {  // a tp2 event to forward only: it has no definition to be checked against
       if (snowplow_ && !request.forwarded_snowplow_event.empty()) copies_of.push_back(kForwardedOnly);
-      forward_only(request, batch);
+      if (forward_only(request, batch)) publish_last(nullptr, request);
       continue;
     }
     EventInput input = with_default_namespace(std::move(request.input));
@@ -131,30 +138,54 @@ void Tracker::track_events_async(std::vector<TrackRequest> requests, TrackDone d
       // A Snowplow tracker's event is accepted as a collector would: not counted, still forwarded.
       if (request.origin == snowplow::Origin::tp2) {
         if (snowplow_ && !request.forwarded_snowplow_event.empty()) copies_of.push_back(kForwardedOnly);
-        forward_only(request, batch);
+        if (forward_only(request, batch)) publish_last(nullptr, request);
       } else {
         outcome.rejected.emplace_back(index, *error);
       }
       continue;
     }
-    batch.push_back(writes_for(std::get<Event>(result), *known->rules, request, keys, now_ms));
+    const Event& event = std::get<Event>(result);
+    batch.push_back(writes_for(event, *known->rules, request, keys, now_ms));
     if (!batch.back().snowplow_event.empty()) copies_of.push_back(known->name);
+    publish_last(&event, request);
   }
   outcome.accepted = requests.size() - outcome.rejected.size();
   if (batch.empty()) return counted(std::move(outcome), done);
   store_.apply_async(std::move(batch), now_ms,
-                     [this, now_ms, outcome = std::move(outcome), copies_of = std::move(copies_of), done = std::move(done)](
-                         std::exception_ptr error, ApplyResult applied) mutable {
+                     [this, now_ms, outcome = std::move(outcome), copies_of = std::move(copies_of), done = std::move(done),
+                      published = std::move(published)](std::exception_ptr error, ApplyResult applied) mutable {
                        if (error) return done(error, {});  // StoreUnavailable: nothing was counted
+                       if (!published.empty()) options_.event_stream->publish(std::move(published));
                        snowplow_dropped_ += applied.snowplow_dropped;
                        report_dropped_copies(copies_of, applied.snowplow_dropped, now_ms);
                        counted(std::move(outcome), done);
                      });
 }
 
-void Tracker::forward_only(TrackRequest& request, std::vector<EventWrites>& batch) const {
-  if (!snowplow_ || request.forwarded_snowplow_event.empty()) return;
+bool Tracker::forward_only(TrackRequest& request, std::vector<EventWrites>& batch) const {
+  if (!snowplow_ || request.forwarded_snowplow_event.empty()) return false;
   batch.push_back(EventWrites{std::move(request.event_id), {}, std::move(request.forwarded_snowplow_event)});
+  return true;
+}
+
+const snowplow::EventCopies* Tracker::preview() const {
+  std::call_once(preview_made_, [this] { preview_.emplace(snowplow::Installation{}, snowplow::Pseudonymizer::of_store(store_)); });
+  return &*preview_;
+}
+
+// `event`: null for a Snowplow tracker's event that is only forwarded.
+EventStream::Published Tracker::live_message(const Event* event, const TrackRequest& request, const EventWrites& writes,
+                                             std::int64_t now_ms) const {
+  std::string would_send;
+  std::optional<std::string_view> payload;
+  if (!writes.snowplow_event.empty()) payload = writes.snowplow_event;
+  else if (!snowplow_ && event && request.send_snowplow_event && request.origin != snowplow::Origin::tp2) {
+    payload = would_send = preview()->structured(*event, request.origin, request.category, writes.event_id, now_ms);
+  }
+  const std::string_view name = event ? std::string_view(event->name) : kForwardedOnly;
+  LiveEvent live{name, event, request.origin, writes.event_id, now_ms, event != nullptr,
+                 std::span<const CounterWrite>(writes.writes.data(), writes.writes.size()), payload, snowplow_.has_value()};
+  return {std::string(name), live_event_data(live)};
 }
 
 // The store says how many copies it dropped, not which: the outbox fills up during a batch, so

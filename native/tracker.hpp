@@ -12,6 +12,7 @@
 #include <exception>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,6 +24,7 @@
 #include "core/event_validation.hpp"
 #include "core/snowplow/payload.hpp"
 #include "native/event_problems.hpp"
+#include "native/event_stream/event_stream.hpp"
 #include "native/snowplow/event_copies.hpp"
 #include "native/store/counter_store.hpp"
 
@@ -44,6 +46,9 @@ struct TrackerOptions {
   // Set: every tracked event's Snowplow copy is queued in the store's outbox, in the commit of its
   // counters, for an Emitter to send (GitLab sends them only where a collector is set up).
   std::optional<snowplow::Installation> snowplow;
+  // Set: every accepted event is published to its listeners once committed (GET /-/events), with
+  // its Snowplow copy, or without a collector the copy it would send. Not owned.
+  EventStream* event_stream = nullptr;
 };
 
 // One event of a batch, before validation (identifiers and properties may have any type).
@@ -89,6 +94,7 @@ class Tracker {
   // Set when Snowplow copies are queued (TrackerOptions::snowplow).
   const snowplow::EventCopies* snowplow_copies() const { return snowplow_ ? &*snowplow_ : nullptr; }
   CounterStore& store() { return store_; }
+  EventStream* event_stream() const { return options_.event_stream; }
   std::int64_t now_ms() const { return options_.now_ms(); }
 
   std::uint64_t accepted_total() const { return accepted_; }
@@ -113,7 +119,10 @@ class Tracker {
   EventWrites writes_for(const Event& event, const std::vector<CounterRule>& rules, TrackRequest& request, DayKeys& keys,
                          std::int64_t now_ms) const;
   std::string snowplow_copy(const Event& event, TrackRequest& request, std::int64_t now_ms) const;
-  void forward_only(TrackRequest& request, std::vector<EventWrites>& batch) const;
+  bool forward_only(TrackRequest& request, std::vector<EventWrites>& batch) const;  // true: queued
+  const snowplow::EventCopies* preview() const;
+  EventStream::Published live_message(const Event* event, const TrackRequest& request, const EventWrites& writes,
+                                      std::int64_t now_ms) const;
   // The event of each Snowplow copy of a batch, in order, should the outbox be full; room for one
   // inline, so a single event with forwarding on allocates nothing for it.
   using CopyEvents = boost::container::small_vector<std::string_view, 1>;
@@ -127,6 +136,10 @@ class Tracker {
   CounterStore& store_;
   TrackerOptions options_;
   std::optional<snowplow::EventCopies> snowplow_;
+  // With a stream and no collector, the copies it would send: made when first listened to, as the
+  // store's secret may be out of reach at start-up (Redis down) and nobody may ever listen.
+  mutable std::once_flag preview_made_;
+  mutable std::optional<snowplow::EventCopies> preview_;
   std::atomic<std::uint64_t> accepted_{0};
   std::atomic<std::uint64_t> rejected_{0};
   std::atomic<std::uint64_t> snowplow_dropped_{0};

@@ -225,7 +225,10 @@ int run_serve(const CommandArgs& args) {
   store->set_outbox_max_events(size_option(arguments, "outbox-max-events", kDefaultOutboxMaxEvents, 0));
   store->set_event_id_memory_max(byte_size_option(arguments, "dedupe-memory-max", kDefaultEventIdMemoryMax,
                                                   sqlite::EventIdSet::kMinMemoryMax));
-  Tracker tracker(definitions_option(arguments), *store, tracker_options(arguments));
+  EventStream live_events;
+  TrackerOptions options = tracker_options(arguments);
+  options.event_stream = &live_events;
+  Tracker tracker(definitions_option(arguments), *store, std::move(options));
   const auto emitter = start_emitter(arguments, *store);
   http::Routes routes(tracker, config, emitter.get());
   http::Server server(routes, endpoint, config, std::max(1u, std::thread::hardware_concurrency()));

@@ -43,6 +43,11 @@ void Access::require_reader(const Request& request) const {
   if (!is_server_caller(request)) throw unauthorized("reads need 'Authorization: Bearer <api token>'");
 }
 
+void Access::require_reader(const Request& request, const std::optional<std::string>& query_token) const {
+  if (!api_token_ || !query_token) return require_reader(request);
+  if (!same_secret(*query_token, *api_token_)) throw unauthorized("the api token is not valid");
+}
+
 IdentityRule Access::rule_for(bool server_caller, const JsonValue* token, std::int64_t now_seconds) const {
   if (!verifier_) return IdentityRule{true, std::nullopt};
   IdentityRule rule{server_caller, std::nullopt};

@@ -22,6 +22,9 @@ class Access {
 
   // HttpError 401 unless the api token is configured and presented, or not configured at all.
   void require_reader(const Request& request) const;
+  // The same for a client that cannot set headers (a browser's EventSource): `query_token`, when
+  // given, stands in for the header.
+  void require_reader(const Request& request, const std::optional<std::string>& query_token) const;
 
   // The identity rule for one event; `token` is its `identity` field (nullptr when absent). HttpError
   // 401 for a forged, malformed or expired token.

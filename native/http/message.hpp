@@ -4,7 +4,10 @@
 #include <boost/beast/http.hpp>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <string>
+
+#include "native/event_stream/stream_listener.hpp"
 
 namespace ie::http {
 
@@ -26,6 +29,9 @@ struct Incoming {
   Request message;
   std::string client_address;
   bool body_too_large = false;  // the parser stopped at the body limit: only the header is known
+  // Set by a route that answers with a stream (GET /-/events): once the answer is written, the
+  // connection stays open for what this listener receives.
+  std::shared_ptr<StreamListener> stream{};
 };
 
 }  // namespace ie::http

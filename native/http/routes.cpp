@@ -36,9 +36,9 @@ Routes::Routes(Tracker& tracker, const ReceiverConfig& config, const snowplow::E
       snowplow_(tracker, access_, metrics_, config.max_batch_events),
       read_(tracker) {
   const auto pending = [](auto answer) {
-    return [answer](const Request& r, const Target& t, Later& later) -> std::optional<Response> {
-      if constexpr (std::is_invocable_v<decltype(answer), const Request&, const Target&, Later>) answer(r, t, std::move(later));
-      else answer(r, std::move(later));
+    return [answer](Incoming& in, const Target& t, Later& later) -> std::optional<Response> {
+      if constexpr (std::is_invocable_v<decltype(answer), const Request&, const Target&, Later>) answer(in.message, t, std::move(later));
+      else answer(in.message, std::move(later));
       return std::nullopt;
     };
   };
@@ -60,13 +60,18 @@ Routes::Routes(Tracker& tracker, const ReceiverConfig& config, const snowplow::E
       {"/-/readiness", bhttp::verb::get, false, at_once([this](const Request& r, const Target&) { return readiness(r); })},
       {"/-/metrics", bhttp::verb::get, false, at_once([this](const Request& r, const Target&) { return prometheus(r); })},
   };
+  if (EventStream* stream = tracker.event_stream()) {
+    events_.emplace(*stream, access_);
+    routes_.push_back({"/-/events", bhttp::verb::get, false,
+                       [this](Incoming& in, const Target& t, Later&) -> std::optional<Response> { return events_->open(in, t); }});
+  }
 }
 
 Routes::Answer Routes::at_once(std::function<Response(const Request&, const Target&)> answer) {
-  return [answer = std::move(answer)](const Request& r, const Target& t, Later&) -> std::optional<Response> { return answer(r, t); };
+  return [answer = std::move(answer)](Incoming& in, const Target& t, Later&) -> std::optional<Response> { return answer(in.message, t); };
 }
 
-void Routes::handle(const Incoming& incoming, Respond respond) {
+void Routes::handle(Incoming& incoming, Respond respond) {
   auto exchange = std::make_shared<Exchange>(Exchange{incoming, Clock::now(), "unknown", std::move(respond)});
   if (auto response = dispatch(exchange)) {
     exchange->respond([this, exchange, response = std::move(*response)]() mutable { return finish(*exchange, std::move(response)); });
@@ -146,7 +151,7 @@ std::optional<Response> Routes::answer_route(const Route& route, const std::shar
   Later later = [this, exchange](MakeResponse make) {
     exchange->respond([this, exchange, make = std::move(make)] { return finish(*exchange, made(exchange->incoming.message, make)); });
   };
-  std::optional<Response> response = route.answer(request, target, later);
+  std::optional<Response> response = route.answer(exchange->incoming, target, later);
   if (response && head_of_get) response->body().clear();  // Content-Length stays that of the GET answer
   return response;
 }
@@ -180,7 +185,7 @@ Response Routes::readiness(const Request& request) {
 
 Response Routes::prometheus(const Request& request) {
   access_.require_reader(request);
-  return text_response(request, bhttp::status::ok, metrics_.exposition() + event_problems_text(tracker_.problems().totals()) + snowplow_exposition() + event_id_exposition(), "text/plain; version=0.0.4; charset=utf-8");
+  return text_response(request, bhttp::status::ok, metrics_.exposition() + event_problems_text(tracker_.problems().totals()) + snowplow_exposition() + event_id_exposition() + event_stream_exposition(), "text/plain; version=0.0.4; charset=utf-8");
 }
 
 // How long a repeated event id is recognised, and what remembering the ids costs this process.
@@ -193,6 +198,18 @@ std::string Routes::event_id_exposition() const {
          "# HELP internal_events_event_id_memory_bytes Memory the remembered event ids take in this process.\n"
          "# TYPE internal_events_event_id_memory_bytes gauge\n"
          "internal_events_event_id_memory_bytes " + std::to_string(window.memory_bytes) + "\n";
+}
+
+// Who listens to GET /-/events, and how many messages it has published.
+std::string Routes::event_stream_exposition() const {
+  EventStream* stream = tracker_.event_stream();
+  if (!stream) return {};
+  return "# HELP internal_events_event_stream_listeners Open GET /-/events streams.\n"
+         "# TYPE internal_events_event_stream_listeners gauge\n"
+         "internal_events_event_stream_listeners " + std::to_string(stream->listener_count()) + "\n"
+         "# HELP internal_events_event_stream_messages_total Events published to the listeners of GET /-/events.\n"
+         "# TYPE internal_events_event_stream_messages_total counter\n"
+         "internal_events_event_stream_messages_total " + std::to_string(stream->published_total()) + "\n";
 }
 
 // The outbox as the store has it now (every receiver's), and what this receiver's emitter did.

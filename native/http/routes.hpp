@@ -15,6 +15,7 @@
 
 #include "native/http/access.hpp"
 #include "native/http/cors.hpp"
+#include "native/http/events_route.hpp"
 #include "native/http/message.hpp"
 #include "native/http/prometheus.hpp"
 #include "native/http/rate_limiter.hpp"
@@ -38,8 +39,9 @@ class Routes {
   // handle() returns or later from any thread. The session runs it on its own thread.
   using Respond = std::function<void(MakeResponse)>;
 
-  // Safe to call from many threads at once. `incoming` must live until `respond` is called.
-  void handle(const Incoming& incoming, Respond respond);
+  // Safe to call from many threads at once. `incoming` must live until `respond` is called; a
+  // stream route sets its `stream`.
+  void handle(Incoming& incoming, Respond respond);
 
   // The answer to a request refused before routing (a malformed head), counted under route
   // "malformed"; it closes the connection.
@@ -49,7 +51,7 @@ class Routes {
 
  private:
   // A route's answer, or std::nullopt while it is pending: `later` then receives it.
-  using Answer = std::function<std::optional<Response>(const Request&, const Target&, Later&)>;
+  using Answer = std::function<std::optional<Response>(Incoming&, const Target&, Later&)>;
   struct Route {
     std::string path;
     bhttp::verb method;
@@ -59,7 +61,7 @@ class Routes {
   // One request on its way through: what answering it needs once the answer is known. Shared by
   // handle() and a pending route's `later`.
   struct Exchange {
-    const Incoming& incoming;
+    Incoming& incoming;
     std::chrono::steady_clock::time_point started;
     std::string_view route_label;  // a route's path, "static" or "unknown": no copy per request
     Respond respond;
@@ -76,6 +78,7 @@ class Routes {
   Response prometheus(const Request& request);
   std::string snowplow_exposition() const;
   std::string event_id_exposition() const;
+  std::string event_stream_exposition() const;
   const Route* find_route(const std::string& path) const;
 
   Tracker& tracker_;
@@ -89,6 +92,7 @@ class Routes {
   TrackHandler track_;
   SnowplowHandler snowplow_;
   ReadHandler read_;
+  std::optional<EventsRoute> events_;  // when the tracker publishes to a stream
   std::vector<Route> routes_;
 };
 

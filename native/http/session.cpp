@@ -159,7 +159,13 @@ void Session::write(Response response) {
   const bool keep_alive = response_.keep_alive() && !stopping_;
   response_.keep_alive(keep_alive);
   write_head(response_, head_);
-  send({net::buffer(head_), net::buffer(response_.body())}, keep_alive ? &Session::read_next : stopping_ ? &Session::close : &Session::linger);
+  send({net::buffer(head_), net::buffer(response_.body())}, after_answer(keep_alive));
+}
+
+Session::Next Session::after_answer(bool keep_alive) const {
+  if (keep_alive) return &Session::read_next;
+  if (stopping_) return &Session::close;
+  return incoming_.stream ? &Session::start_stream : &Session::linger;
 }
 
 // Writes `bytes`, then goes on with `next`. One non-blocking attempt first: a small answer fits in
@@ -221,7 +227,61 @@ void Session::discard() {
   });
 }
 
+// The answer's head is written: from now on the connection carries the listener's messages. What
+// the client still sends is read and dropped, which also tells when it closes. Idle waiting for
+// events has no deadline; a client that stops taking what is written is closed after the idle
+// timeout, as any other (its listener meanwhile drops its oldest messages).
+void Session::start_stream() {
+  busy_ = false;  // shutdown closes it at once
+  deadline_ = std::chrono::steady_clock::time_point::max();
+  stream_ = std::move(incoming_.stream);
+  release(incoming_);
+  release(response_);
+  stream_timer_.emplace(socket_.get_executor());
+  keep_stream_alive();
+  stream_->on_ready([weak = weak_from_this(), &loop = loop_] {
+    loop.deliver([weak] {
+      if (const auto self = weak.lock()) self->write_stream();
+    });
+  });
+  discard();
+}
+
+void Session::write_stream() {
+  if (stream_writing_ || !stream_) return;
+  stream_out_ = stream_->take();
+  if (stream_out_.empty()) return;
+  stream_writing_ = true;
+  send({net::buffer(stream_out_), {}}, &Session::stream_written);
+}
+
+void Session::stream_written() {
+  stream_writing_ = false;
+  deadline_ = std::chrono::steady_clock::time_point::max();
+  write_stream();  // what arrived meanwhile
+}
+
+// A comment every 15 s: proxies and clients that time out quiet connections keep this one, and a
+// client that went away without closing is found by the write failing.
+void Session::keep_stream_alive() {
+  stream_timer_->expires_after(std::chrono::seconds(15));
+  stream_timer_->async_wait([self = shared_from_this()](beast::error_code error) {
+    if (error || !self->stream_) return;
+    if (!self->stream_writing_) {
+      self->stream_out_ = ": keep-alive\n\n";
+      self->stream_writing_ = true;
+      self->send({net::buffer(self->stream_out_), {}}, &Session::stream_written);
+    }
+    self->keep_stream_alive();
+  });
+}
+
 void Session::close() {
+  if (stream_) {
+    stream_->close();
+    stream_.reset();
+    stream_timer_->cancel();
+  }
   beast::error_code ignored;
   socket_.shutdown(net::ip::tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);

@@ -6,6 +6,8 @@
 // its commit); it reaches the session through its loop's inbox, and until then the session counts
 // as the loop's work, so the server does not stop with it unanswered.
 // On shutdown an idle session closes at once and a busy one closes after its answer is written.
+// After the answer to GET /-/events the connection carries the live event stream's messages (its
+// listener wakes the session through the loop's inbox) until either side closes it.
 //
 // It moves the bytes itself, on the bare socket: Beast parses the requests, but its stream, read
 // and write algorithms (composed operations, a post when a read needs no I/O, the serializer's
@@ -14,6 +16,7 @@
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <chrono>
 #include <memory>
@@ -57,6 +60,11 @@ class Session : public std::enable_shared_from_this<Session> {
   void write(Response response);
   void send(const Bytes& bytes, Next next);
   void read_next();
+  Next after_answer(bool keep_alive) const;
+  void start_stream();
+  void write_stream();
+  void stream_written();
+  void keep_stream_alive();
   void close();
   void linger();
   void discard();
@@ -78,6 +86,11 @@ class Session : public std::enable_shared_from_this<Session> {
   std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max();
   bool busy_ = false;      // a request was read and is not answered yet
   bool stopping_ = false;  // the server is shutting down: no further requests
+  // While streaming: the listener, what is being written of its messages, and the keep-alive timer.
+  std::shared_ptr<StreamListener> stream_;
+  std::string stream_out_;
+  bool stream_writing_ = false;
+  std::optional<boost::asio::steady_timer> stream_timer_;
 };
 
 }  // namespace ie::http

@@ -1,0 +1,74 @@
+#include "native/event_stream/stream_listener.hpp"
+
+#include <algorithm>
+
+#include "core/live_event.hpp"
+
+namespace ie {
+
+bool StreamListener::wants(std::string_view event) const {
+  return events_.empty() || std::find(events_.begin(), events_.end(), event) != events_.end();
+}
+
+void StreamListener::on_ready(std::function<void()> ready) {
+  const std::lock_guard lock(mutex_);
+  ready_ = std::move(ready);
+  if (!waiting_.empty() && !woken_ && ready_) {
+    woken_ = true;
+    ready_();
+  }
+}
+
+std::string StreamListener::take() {
+  std::deque<Message> taken;
+  std::uint64_t lost = 0;
+  {
+    const std::lock_guard lock(mutex_);
+    taken.swap(waiting_);
+    waiting_bytes_ = 0;
+    lost = std::exchange(lost_since_take_, 0);
+    woken_ = false;
+  }
+  std::string out = lost ? lost_events_message(lost) : std::string{};
+  for (const auto& message : taken) out += *message;
+  return out;
+}
+
+void StreamListener::close() {
+  const std::lock_guard lock(mutex_);
+  closed_ = true;
+  ready_ = nullptr;
+  waiting_.clear();
+  waiting_bytes_ = 0;
+}
+
+bool StreamListener::closed() const {
+  const std::lock_guard lock(mutex_);
+  return closed_;
+}
+
+void StreamListener::push(const Message& message) {
+  const std::lock_guard lock(mutex_);
+  if (closed_) return;
+  waiting_.push_back(message);
+  waiting_bytes_ += message->size();
+  while (waiting_.size() > 1 && (waiting_bytes_ > kMaxBytes || waiting_.size() > kMaxMessages)) drop_oldest();
+  if (!woken_ && ready_) {
+    woken_ = true;
+    ready_();
+  }
+}
+
+void StreamListener::drop_oldest() {
+  waiting_bytes_ -= waiting_.front()->size();
+  waiting_.pop_front();
+  ++lost_since_take_;
+  ++lost_total_;
+}
+
+std::uint64_t StreamListener::lost_total() const {
+  const std::lock_guard lock(mutex_);
+  return lost_total_;
+}
+
+}  // namespace ie

@@ -1,0 +1,63 @@
+#pragma once
+// One listener of GET /-/events: the messages published for it and not yet written, bounded.
+//
+// The receiver never waits for a listener. Publishing appends under a short lock and, when the
+// listener had nothing waiting, wakes its connection once; the connection takes everything waiting
+// in one go and writes it at its own pace. A listener that does not keep up loses its own oldest
+// messages past the bound (kMaxBytes or kMaxMessages), and the next take() begins with
+// `event: lost` saying how many: tracking and the other listeners go on as if it were not there.
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ie {
+
+class StreamListener {
+ public:
+  // ~1 MiB or 2 000 messages waiting, whichever comes first: a few seconds of a busy receiver's
+  // events for a monitor that is merely slow, and a bounded cost for one that never reads.
+  static constexpr std::size_t kMaxBytes = 1 << 20;
+  static constexpr std::size_t kMaxMessages = 2000;
+
+  using Message = std::shared_ptr<const std::string>;  // shared by every listener it is for
+
+  // `events`: the names it wants, empty for all.
+  explicit StreamListener(std::vector<std::string> events) : events_(std::move(events)) {}
+
+  bool wants(std::string_view event) const;
+
+  // From the connection's thread: `ready` is called (from a publishing thread, under this
+  // listener's lock: it must only hand over) when messages arrive while none were waiting.
+  void on_ready(std::function<void()> ready);
+  // Everything waiting, `event: lost` first when messages were lost; empty when nothing is.
+  std::string take();
+  // The connection is gone: nothing is kept or woken any more.
+  void close();
+  bool closed() const;
+
+  // From a publishing thread.
+  void push(const Message& message);
+
+  std::uint64_t lost_total() const;
+
+ private:
+  void drop_oldest();
+
+  const std::vector<std::string> events_;
+  mutable std::mutex mutex_;
+  std::deque<Message> waiting_;
+  std::size_t waiting_bytes_ = 0;
+  std::uint64_t lost_since_take_ = 0;
+  std::uint64_t lost_total_ = 0;
+  bool woken_ = false;  // `ready` was called and take() has not run since
+  bool closed_ = false;
+  std::function<void()> ready_;
+};
+
+}  // namespace ie
