@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-benches=(${BENCHES:-ingest hll browser emitter cluster event_ids})
+benches=(${BENCHES:-ingest hll browser emitter cluster event_ids event_stream})
 out=${REPORT_DIR:-build/bench-report}
 mkdir -p "$out"
 rows="$out/rows.tsv"

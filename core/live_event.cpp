@@ -1,7 +1,5 @@
 #include "core/live_event.hpp"
 
-#include <algorithm>
-#include <nlohmann/json.hpp>
 
 #include "core/json_writer.hpp"
 
@@ -51,33 +49,29 @@ void append_properties(std::string& out, const Fields& properties) {
   out += '}';
 }
 
-// Each key once, in the order first written: an event may add to one key twice (a unique count
-// and its total share nothing, but two rules can share a key).
-void append_keys(std::string& out, std::span<const CounterWrite> writes) {
-  std::vector<std::string_view> keys;
-  for (const auto& write : writes) {
-    const std::string_view key = write.key.str();
-    if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
-  }
+void append_keys(std::string& out, std::span<const CounterKey> keys) {
   out += '[';
   for (std::size_t i = 0; i < keys.size(); ++i) {
     if (i) out += ',';
-    append_json_string(out, keys[i]);
+    append_json_string(out, keys[i].str());
   }
   out += ']';
 }
 
-// A base64 field of the payload replaced by the JSON it encodes, under a name that says so. Left as
-// it is when it does not decode: the listener still sees what goes out.
-void decode_field(nlohmann::ordered_json& payload, const char* encoded, const char* decoded) {
-  const auto found = payload.find(encoded);
-  if (found == payload.end() || !found->is_string()) return;
-  const auto bytes = snowplow::decode_base64(found->get_ref<const std::string&>());
-  if (!bytes) return;
-  nlohmann::ordered_json value = nlohmann::ordered_json::parse(*bytes, nullptr, false);
-  if (value.is_discarded()) return;
-  payload.erase(found);
-  payload[decoded] = std::move(value);
+// The payload is a JSON object whose values are strings, written by our own code (the structured
+// event, or a tracker's event re-encoded as it is forwarded): `"cx":"<base64>"` is replaced by
+// `"contexts":<the JSON it encodes>`. Left as it is when it does not decode to an object: the
+// listener still sees what goes out.
+void decode_field(std::string& payload, std::string_view encoded, std::string_view decoded) {
+  const std::string member = "\"" + std::string(encoded) + "\":\"";
+  const std::size_t start = payload.find(member);
+  if (start == std::string::npos) return;
+  const std::size_t value = start + member.size();
+  const std::size_t end = payload.find('"', value);
+  if (end == std::string::npos) return;
+  const auto json = snowplow::decode_base64(std::string_view(payload).substr(value, end - value));
+  if (!json || json->empty() || json->front() != '{' || json->back() != '}') return;
+  payload.replace(start, end + 1 - start, "\"" + std::string(decoded) + "\":" + *json);
 }
 
 void append_snowplow(std::string& out, const LiveEvent& event) {
@@ -85,15 +79,13 @@ void append_snowplow(std::string& out, const LiveEvent& event) {
     out += "null";
     return;
   }
-  nlohmann::ordered_json payload = nlohmann::ordered_json::parse(*event.snowplow_payload, nullptr, false);
-  if (payload.is_object()) {
-    decode_field(payload, "cx", "contexts");
-    decode_field(payload, "ue_px", "unstruct");
-  }
+  std::string payload(*event.snowplow_payload);
+  decode_field(payload, "cx", "contexts");
+  decode_field(payload, "ue_px", "unstruct");
   out += R"({"queued":)";
   out += event.snowplow_queued ? "true" : "false";
   out += R"(,"payload":)";
-  out += payload.is_discarded() ? "null" : payload.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  out += payload;
   out += '}';
 }
 
@@ -125,7 +117,7 @@ std::string live_event_data(const LiveEvent& event) {
   else out += "{}";
   out += ',';
   append_key(out, "keys");
-  append_keys(out, event.writes);
+  append_keys(out, event.keys);
   out += ',';
   append_key(out, "snowplow");
   append_snowplow(out, event);

@@ -14,10 +14,13 @@
 // (data is one line.) The payload is the Snowplow copy as the outbox keeps it, with `cx` decoded
 // into `contexts` (and `ue_px` into `unstruct`), so its user ids are the pseudonyms that leave the
 // receiver, never the raw ids above them. `snowplow` is null when no copy is sent for the event.
+// Written by hand, as the payloads are: a listener may take thousands of messages at once, and
+// nlohmann's parse and dump of each payload made rendering one 5 µs.
 // A listener that fell behind is told how many messages it lost:
 //
 //   event: lost
 //   data: {"lost":12}
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -38,13 +41,21 @@ struct LiveEvent {
   std::string_view event_id;
   std::int64_t received_at_ms = 0;
   bool counted = true;  // false: a Snowplow tracker's event, only forwarded
-  std::span<const CounterWrite> writes{};
-  std::optional<std::string_view> snowplow_payload;   // the outbox's JSON of its copy
-  bool snowplow_queued = false;                       // false: no collector, shown as it would be sent
+  std::span<const CounterKey> keys{};                // each once (counter_keys_of)
+  std::optional<std::string_view> snowplow_payload;  // the outbox's JSON of its copy
+  bool snowplow_queued = false;                      // false: no collector, shown as it would be sent
 };
 
 // The message's data: one line of JSON.
 std::string live_event_data(const LiveEvent& event);
+
+// The keys an event's writes touch, each once, in the order first written (two rules may share a key).
+template <typename Keys, typename Writes>
+void counter_keys_of(const Writes& writes, Keys& keys) {
+  for (const CounterWrite& write : writes) {
+    if (std::find(keys.begin(), keys.end(), write.key) == keys.end()) keys.push_back(write.key);
+  }
+}
 
 // A whole message, ready to write: `event: TYPE`, `id: ID` when there is one, `data: DATA`.
 std::string server_sent_event(std::string_view type, std::optional<std::uint64_t> id, std::string_view data);

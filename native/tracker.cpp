@@ -5,6 +5,7 @@
 
 #include "core/counter_writes.hpp"
 #include "core/live_event.hpp"
+#include "native/event_stream/live_record.hpp"
 #include "native/wait_for.hpp"
 #include "native/wall_clock.hpp"
 
@@ -118,9 +119,10 @@ void Tracker::track_events_async(std::vector<TrackRequest> requests, TrackDone d
   if (snowplow_) copies_of.reserve(requests.size());
   // Built only while someone listens; published once the batch is committed.
   const bool live = options_.event_stream && options_.event_stream->listening();
-  std::vector<EventStream::Published> published;
-  const auto publish_last = [&](const Event* event, const TrackRequest& request) {
-    if (live) published.push_back(live_message(event, request, batch.back(), now_ms));
+  std::vector<std::shared_ptr<const LiveRecord>> published;
+  const auto publish_last = [&](Event* event, const TrackRequest& request) {  // `event` is moved from
+    if (!live) return;
+    published.push_back(live_record(event ? std::optional<Event>(std::move(*event)) : std::nullopt, request, batch.back(), now_ms));
   };
   for (std::size_t index = 0; index < requests.size(); ++index) {
     TrackRequest& request = requests[index];
@@ -144,7 +146,7 @@ void Tracker::track_events_async(std::vector<TrackRequest> requests, TrackDone d
       }
       continue;
     }
-    const Event& event = std::get<Event>(result);
+    Event& event = std::get<Event>(result);
     batch.push_back(writes_for(event, *known->rules, request, keys, now_ms));
     if (!batch.back().snowplow_event.empty()) copies_of.push_back(known->name);
     publish_last(&event, request);
@@ -155,7 +157,7 @@ void Tracker::track_events_async(std::vector<TrackRequest> requests, TrackDone d
                      [this, now_ms, outcome = std::move(outcome), copies_of = std::move(copies_of), done = std::move(done),
                       published = std::move(published)](std::exception_ptr error, ApplyResult applied) mutable {
                        if (error) return done(error, {});  // StoreUnavailable: nothing was counted
-                       if (!published.empty()) options_.event_stream->publish(std::move(published));
+                       if (!published.empty()) options_.event_stream->publish(published);
                        snowplow_dropped_ += applied.snowplow_dropped;
                        report_dropped_copies(copies_of, applied.snowplow_dropped, now_ms);
                        counted(std::move(outcome), done);
@@ -173,19 +175,23 @@ const snowplow::EventCopies* Tracker::preview() const {
   return &*preview_;
 }
 
-// `event`: null for a Snowplow tracker's event that is only forwarded.
-EventStream::Published Tracker::live_message(const Event* event, const TrackRequest& request, const EventWrites& writes,
-                                             std::int64_t now_ms) const {
-  std::string would_send;
-  std::optional<std::string_view> payload;
-  if (!writes.snowplow_event.empty()) payload = writes.snowplow_event;
-  else if (!snowplow_ && event && request.send_snowplow_event && request.origin != snowplow::Origin::tp2) {
-    payload = would_send = preview()->structured(*event, request.origin, request.category, writes.event_id, now_ms);
-  }
-  const std::string_view name = event ? std::string_view(event->name) : kForwardedOnly;
-  LiveEvent live{name, event, request.origin, writes.event_id, now_ms, event != nullptr,
-                 std::span<const CounterWrite>(writes.writes.data(), writes.writes.size()), payload, snowplow_.has_value()};
-  return {std::string(name), live_event_data(live)};
+// What the live event stream keeps of an event (`event` moved in; none for a Snowplow tracker's
+// event that is only forwarded): rendered later, by the listener that takes it.
+std::shared_ptr<const LiveRecord> Tracker::live_record(std::optional<Event> event, const TrackRequest& request,
+                                                       const EventWrites& writes, std::int64_t now_ms) const {
+  auto record = std::make_shared<LiveRecord>();
+  record->name = event ? event->name : std::string(kForwardedOnly);
+  record->event = std::move(event);
+  record->origin = request.origin;
+  record->category = request.category;
+  record->event_id = writes.event_id;
+  record->received_at_ms = now_ms;
+  counter_keys_of(writes.writes, record->keys);
+  record->queued_copy = writes.snowplow_event;
+  const bool would_send = request.send_snowplow_event && request.origin != snowplow::Origin::tp2;
+  if (!snowplow_ && would_send) record->preview = preview();
+  record->estimate_size();
+  return record;
 }
 
 // The store says how many copies it dropped, not which: the outbox fills up during a batch, so

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "core/live_event.hpp"
 
 namespace ie {
 
@@ -26,20 +25,18 @@ std::size_t EventStream::listener_count() {
   return listening_.size();
 }
 
-void EventStream::publish(std::vector<Published> messages) {
+void EventStream::publish(const std::vector<std::shared_ptr<const LiveRecord>>& records) {
   std::vector<std::shared_ptr<StreamListener>> listeners;
   {
     const std::lock_guard lock(mutex_);
     forget_closed();
     listeners = listening_;
   }
-  for (auto& published : messages) {
-    const std::uint64_t id = next_id_.fetch_add(1, std::memory_order_relaxed);
-    const auto message = std::make_shared<const std::string>(server_sent_event("tracked", id, published.data));
-    for (const auto& listener : listeners) {
-      if (listener->wants(published.event)) listener->push(message);
-    }
-  }
+  std::uint64_t id = next_id_.fetch_add(records.size(), std::memory_order_relaxed);
+  std::vector<StreamListener::Message> messages;
+  messages.reserve(records.size());
+  for (const auto& record : records) messages.push_back({record, id++});
+  for (const auto& listener : listeners) listener->push(messages);
 }
 
 }  // namespace ie

@@ -3,8 +3,8 @@
 // publishes to them once a batch is committed.
 //
 // It costs nothing while nobody listens: the tracker asks listening() (one relaxed atomic load per
-// batch) and builds no message at all when it is false. With listeners, each message is framed
-// once and shared by every listener that wants it.
+// batch) and keeps no record at all when it is false. With listeners, each event's record is shared
+// by every listener that wants it, and rendered once.
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -18,18 +18,13 @@ namespace ie {
 
 class EventStream {
  public:
-  struct Published {
-    std::string event;  // its name, for the listeners' filters
-    std::string data;   // live_event_data()
-  };
-
   bool listening() const { return listeners_.load(std::memory_order_relaxed) > 0; }
 
   // The listener stays until it is closed (its connection ends); the next publish() forgets it.
   std::shared_ptr<StreamListener> listen(std::vector<std::string> events);
 
   // From the store's thread, after the commit: never waits for a listener.
-  void publish(std::vector<Published> messages);
+  void publish(const std::vector<std::shared_ptr<const LiveRecord>>& records);
 
   std::size_t listener_count();  // open ones
   std::uint64_t published_total() const { return next_id_.load(std::memory_order_relaxed) - 1; }

@@ -30,7 +30,7 @@ std::string StreamListener::take() {
     woken_ = false;
   }
   std::string out = lost ? lost_events_message(lost) : std::string{};
-  for (const auto& message : taken) out += *message;
+  for (const auto& message : taken) out += server_sent_event("tracked", message.id, message.record->data());
   return out;
 }
 
@@ -49,18 +49,34 @@ bool StreamListener::closed() const {
 
 void StreamListener::push(const Message& message) {
   const std::lock_guard lock(mutex_);
+  append(message);
+  wake();
+}
+
+void StreamListener::push(const std::vector<Message>& messages) {
+  const std::lock_guard lock(mutex_);
+  for (const auto& message : messages) {
+    if (wants(message.record->name)) append(message);
+  }
+  wake();
+}
+
+void StreamListener::append(const Message& message) {
   if (closed_) return;
   waiting_.push_back(message);
-  waiting_bytes_ += message->size();
+  waiting_bytes_ += message.record->estimated_bytes;
   while (waiting_.size() > 1 && (waiting_bytes_ > kMaxBytes || waiting_.size() > kMaxMessages)) drop_oldest();
-  if (!woken_ && ready_) {
+}
+
+void StreamListener::wake() {
+  if (!woken_ && ready_ && !waiting_.empty()) {
     woken_ = true;
     ready_();
   }
 }
 
 void StreamListener::drop_oldest() {
-  waiting_bytes_ -= waiting_.front()->size();
+  waiting_bytes_ -= waiting_.front().record->estimated_bytes;
   waiting_.pop_front();
   ++lost_since_take_;
   ++lost_total_;

@@ -3,9 +3,10 @@
 //
 // The receiver never waits for a listener. Publishing appends under a short lock and, when the
 // listener had nothing waiting, wakes its connection once; the connection takes everything waiting
-// in one go and writes it at its own pace. A listener that does not keep up loses its own oldest
-// messages past the bound (kMaxBytes or kMaxMessages), and the next take() begins with
-// `event: lost` saying how many: tracking and the other listeners go on as if it were not there.
+// in one go, renders it on its own thread (live_record.hpp) and writes it at its own pace. A
+// listener that does not keep up loses its own oldest messages past the bound (kMaxBytes or
+// kMaxMessages), and the next take() begins with `event: lost` saying how many: tracking and the
+// other listeners go on as if it were not there.
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -16,16 +17,23 @@
 #include <string_view>
 #include <vector>
 
+#include "native/event_stream/live_record.hpp"
+
 namespace ie {
 
 class StreamListener {
  public:
-  // ~1 MiB or 2 000 messages waiting, whichever comes first: a few seconds of a busy receiver's
-  // events for a monitor that is merely slow, and a bounded cost for one that never reads.
-  static constexpr std::size_t kMaxBytes = 1 << 20;
+  // ~4 MiB (as records estimate themselves) or 2 000 messages waiting, whichever comes first: a
+  // few seconds of a busy receiver's events for a monitor that is merely slow, and a bounded cost
+  // for one that never reads.
+  static constexpr std::size_t kMaxBytes = 4 << 20;
   static constexpr std::size_t kMaxMessages = 2000;
 
-  using Message = std::shared_ptr<const std::string>;  // shared by every listener it is for
+  // An event and its message id, shared by every listener it is for.
+  struct Message {
+    std::shared_ptr<const LiveRecord> record;
+    std::uint64_t id;
+  };
 
   // `events`: the names it wants, empty for all.
   explicit StreamListener(std::vector<std::string> events) : events_(std::move(events)) {}
@@ -41,12 +49,15 @@ class StreamListener {
   void close();
   bool closed() const;
 
-  // From a publishing thread.
+  // From a publishing thread: one message, or a batch's under one lock.
   void push(const Message& message);
+  void push(const std::vector<Message>& messages);
 
   std::uint64_t lost_total() const;
 
  private:
+  void append(const Message& message);  // under mutex_
+  void wake();                          // under mutex_
   void drop_oldest();
 
   const std::vector<std::string> events_;

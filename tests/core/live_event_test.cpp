@@ -30,9 +30,10 @@ std::string copy_of(const Event& event) {
 
 TEST_CASE("a tracked event's data says what was counted and what goes to Snowplow, with its contexts decoded") {
   const Event event = pull_event();
-  const auto writes = writes_of_pull();
+  std::vector<CounterKey> keys;
+  counter_keys_of(writes_of_pull(), keys);
   const std::string payload = copy_of(event);
-  const LiveEvent live{event.name, &event, snowplow::Origin::browser, "eid-1", 1796601600123, true, writes, payload, false};
+  const LiveEvent live{event.name, &event, snowplow::Origin::browser, "eid-1", 1796601600123, true, keys, payload, false};
   const std::string data = live_event_data(live);
   CHECK(data.find('\n') == std::string::npos);  // one SSE data line
   const json message = json::parse(data);
@@ -68,13 +69,14 @@ TEST_CASE("an event without a Snowplow copy, and a tracker's event only forwarde
   const LiveEvent unsent{event.name, &event, snowplow::Origin::backend, "", 0, true, {}, std::nullopt, false};
   CHECK(json::parse(live_event_data(unsent))["snowplow"].is_null());
 
-  const std::string forwarded = R"({"e":"pv","url":"https://example.test/","cx":"not base64!"})";
+  const std::string forwarded = R"({"e":"pv","url":"https://example.test/?\"cx\":\"","cx":"not base64!"})";
   const LiveEvent only_forwarded{"(Snowplow event)", nullptr, snowplow::Origin::tp2, "", 0, false, {}, forwarded, true};
   const json message = json::parse(live_event_data(only_forwarded));
   CHECK(message["counted"] == false);
   CHECK(message["identifiers"] == json::object());
   CHECK(message["keys"] == json::array());
   CHECK(message["snowplow"]["payload"]["cx"] == "not base64!");  // shown as it goes when it does not decode
+  CHECK(message["snowplow"]["payload"]["url"] == "https://example.test/?\"cx\":\"");
 }
 
 TEST_CASE("messages are framed as Server-Sent Events") {
