@@ -39,6 +39,16 @@ export function valueProblem(value) {
   return value == null || NUMBER.test(value) ? null : `data-event-value must be a number, not "${value}"`;
 }
 
+// An element's properties as its data-event-* attributes give them (core/data_attributes.cpp):
+// value is a number; a wrong one must have been refused with valueProblem() first.
+export function dataProperties({ label, property, value, additional = {} }) {
+  const properties = { ...additional };
+  if (label != null) properties.label = label;
+  if (property != null) properties.property = property;
+  if (value != null) properties.value = Number(value);
+  return properties;
+}
+
 export function fallbackCore(crypto = globalThis.crypto) {
   const limits = { batchSize: 10, maxBatchBytes: 60 * 1024, flushIntervalMs: 2000, maxStoredEvents: 1000, maxStoredBytes: 512 * 1024 };
 
@@ -57,14 +67,11 @@ export function fallbackCore(crypto = globalThis.crypto) {
   return {
     fallback: true,
     event,
-    dataEvent({ tracking, label, property, value, additional = {} }, identifiers) {
-      if (!tracking.trim()) return null;
-      const properties = { ...additional };
-      if (label != null) properties.label = label;
-      if (property != null) properties.property = property;
-      if (valueProblem(value)) return { error: { kind: 'invalid_property_type', field: 'data-event-value', message: valueProblem(value) } };
-      if (value != null) properties.value = Number(value);
-      return event({ event: tracking, identifiers, properties });
+    dataEvent(attributes, identifiers) {
+      if (!attributes.tracking.trim()) return null;
+      const problem = valueProblem(attributes.value);
+      if (problem) return { error: { kind: 'invalid_property_type', field: 'data-event-value', message: problem } };
+      return event({ event: attributes.tracking, identifiers, properties: dataProperties(attributes) });
     },
     configure(options) {
       for (const key of Object.keys(limits)) if (options[key]) limits[key] = options[key];

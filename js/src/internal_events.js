@@ -7,7 +7,7 @@
 // injected so that tests can run the real glue and the real wasm in node. Outside a page (server
 // rendering, node, a worker: no window or document) every call does nothing and resolves at
 // once, and nothing is loaded or scheduled.
-import { fallbackCore, typeProblem, valueProblem } from './fallback_core.js';
+import { dataProperties, fallbackCore, typeProblem, valueProblem } from './fallback_core.js';
 import { Delivery, removeStoredQueues } from './delivery.js';
 import { instantiateCore, wrapCore } from './wasm_core.js';
 import { ConsoleNotes } from './console_notes.js';
@@ -17,6 +17,9 @@ import { IdentitySource } from './identity.js';
 const DEFAULT_ENDPOINT = '/api/v4/usage_data/track_events';
 const SELECTOR = '[data-event-tracking]';
 const LOAD_SELECTOR = '[data-event-tracking-load="true"]';
+// Where internal-events/testing (js/testing.js) plugs in its recorder: a registered symbol, so that
+// the separate module finds it without a name in the public API.
+const RECORDER = Symbol.for('internal-events.recorder');
 
 function identifiersOf(context = {}) {
   return { user: context.user_id, project: context.project_id, namespace: context.namespace_id };
@@ -58,6 +61,9 @@ export function createInternalEvents(env = globalThis) {
   const notes = new ConsoleNotes(env);
   const consent = new Consent(env, notes);
   let identity = new IdentitySource(undefined, notes);
+  // Set by internal-events/testing: tracking calls are checked by the type rules and handed to it
+  // at once, page or no page; nothing is loaded, queued, stored or sent.
+  let recorder = null;
 
   const warn = (...args) => env.console?.warn(...args);
 
@@ -177,7 +183,7 @@ export function createInternalEvents(env = globalThis) {
   }
 
   function skipped(event) {
-    const why = blocked();
+    const why = recorder ? (inPage ? consent.blocked(options.respectDoNotTrack) : null) : blocked();
     if (why) notes.debug(`not tracked ${event}: ${why}`);
     return why !== null;
   }
@@ -191,6 +197,7 @@ export function createInternalEvents(env = globalThis) {
   // at the call; everything else is checked by the core when the call leaves `pending`.
   function track_event(event, additionalProperties = {}, category = undefined) {
     if (skipped(event)) return;
+    if (recorder) return record(event, additionalProperties, category);
     if (ready()) return trackNow(event, additionalProperties, category);
     const problem = typeProblem(event, additionalProperties || {});
     if (problem) throw new TypeError(problem);
@@ -200,10 +207,23 @@ export function createInternalEvents(env = globalThis) {
   function trackElement(element) {
     if (skipped(element.getAttribute('data-event-tracking'))) return;
     const attributes = attributesOf(element);
+    if (recorder) {
+      const problem = valueProblem(attributes.value);
+      if (problem) throw new TypeError(problem);
+      return record(attributes.tracking, dataProperties(attributes), undefined);
+    }
     if (ready()) return trackElementNow(attributes);
     const problem = valueProblem(attributes.value);
     if (problem) throw new TypeError(problem);
     pending.push(['data', [attributes]]);
+  }
+
+  // What the module would send, as the call gave it: empty names are not sent, wrong types throw.
+  function record(event, additionalProperties, category) {
+    if (!String(event ?? '').trim()) return;
+    const problem = typeProblem(event, additionalProperties || {});
+    if (problem) throw new TypeError(problem);
+    recorder(event, additionalProperties, category);
   }
 
   function bindInternalEventDocument(root = env.document) {
@@ -267,6 +287,12 @@ export function createInternalEvents(env = globalThis) {
     optOut,
     optIn,
     isOptedOut: () => consent.optedOut(),
+    // Replaces the recorder (a function, or null for delivery again); returns the one it replaces.
+    [RECORDER]: (next) => {
+      const previous = recorder;
+      recorder = next;
+      return previous;
+    },
   };
   return api;
 }

@@ -229,6 +229,8 @@ function run(command, args, cwd) {
 
 const USAGE = `import InternalEventsDefault, { InternalEvents, createInternalEvents } from 'internal-events';
 import type { AdditionalProperties, InitOptions, InternalEventsApi } from 'internal-events';
+import { createSpy, installInternalEventsRecorder, useMockInternalEventsTracking } from 'internal-events/testing';
+import type { RecordedEvent, Recorder, TrackEventSpy } from 'internal-events/testing';
 
 const options: InitOptions = {
   endpoint: '/api/v4/usage_data/track_events',
@@ -256,6 +258,28 @@ const tracked: Element[] = InternalEvents.trackInternalLoadEvents(document);
 const done: Promise<void> = InternalEvents.flush();
 void tracked; void done;
 createInternalEvents(globalThis).track_event('own_instance');
+
+// internal-events/testing, as a unit test uses it.
+const recorder = installInternalEventsRecorder({ instance: InternalEvents });
+const seen: boolean = recorder.tracked('pull_package', { label: 'npm' }, 'Category');
+const times: number = recorder.count('pull_package');
+const events: RecordedEvent[] = recorder.events;
+const spy: TrackEventSpy = recorder.trackEventSpy;
+const [firstName]: [string, AdditionalProperties, string | undefined] = spy.mock.calls[0];
+const plain: Recorder = recorder;
+const described: string = plain.describe();
+recorder.restore();
+void seen; void times; void events; void firstName; void described;
+const mocked = useMockInternalEventsTracking({ beforeEach: (fn) => fn(), afterEach: (fn) => fn() });
+const { triggerEvent, trackEventSpy } = mocked.bindInternalEventDocument(document.body);
+triggerEvent('[data-event-tracking]');
+triggerEvent(document.body, 'mouseover');
+void trackEventSpy.calls.length;
+createSpy('mine')('anything', 1);
+// @ts-expect-error tracked() takes the event's name first
+recorder.tracked({ label: 'npm' });
+// @ts-expect-error triggerEvent needs a selector or an element
+triggerEvent(3);
 
 // @ts-expect-error value is a number
 InternalEvents.track_event('event', { value: 'x' });

@@ -1,7 +1,8 @@
 // The npm package installs both ways an application installs it, with the real npm, offline (the
 // package has no dependencies): `npm install path/to/js`, which links the folder, and
 // `npm install internal-events-0.1.0.tgz` from `npm run tarball`. Each app imports InternalEvents,
-// calls trackEvent and is built by the Vite CLI, whose output must hold the build's wasm. The
+// calls trackEvent and is built by the Vite CLI, whose output must hold the build's wasm; the
+// tarball's internal-events/testing records the app's call in node. The
 // source tree must come out of all of it with no new file (no js/dist, tarball or node_modules).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -93,6 +94,22 @@ async function assertViteBuilds(app) {
     'the emitted wasm is the build\'s');
 }
 
+// internal-events/testing from the installed package, in node (no page, no receiver): the app's
+// own import of 'internal-events' and the helper's are one module, so its call is recorded.
+async function assertTestingHelperRecords(app) {
+  await writeFile(path.join(app, 'recorded.mjs'), `import { InternalEvents } from 'internal-events';
+import { installInternalEventsRecorder } from 'internal-events/testing';
+
+const recorder = installInternalEventsRecorder();
+InternalEvents.mixin().methods.trackEvent('npm_installed_apply', { label: 'recorded' });
+recorder.restore();
+console.log(JSON.stringify(recorder.events));
+`);
+  const { code, output } = await run(process.execPath, ['recorded.mjs'], app);
+  assert.equal(code, 0, output);
+  assert.deepEqual(JSON.parse(output), [{ event: 'npm_installed_apply', additionalProperties: { label: 'recorded' } }]);
+}
+
 test('npm install path/to/js links the folder, and a Vite app built on it emits the wasm', async () => {
   const app = await makeApp('folder-app');
   await npmInstall(app, js);
@@ -148,9 +165,10 @@ test('npm run tarball packs the build\'s files, and a Vite app built on the inst
   const app = await makeApp('tarball-app');
   await npmInstall(app, path.join(packed, 'internal-events-0.1.0.tgz'));
   const installed = path.join(app, 'node_modules/internal-events');
-  for (const file of ['internal-events.js', 'internal-events.wasm', 'index.d.ts', 'src/index.js']) {
+  for (const file of ['internal-events.js', 'internal-events.wasm', 'index.d.ts', 'testing.js', 'testing.d.ts', 'src/index.js']) {
     assert.ok((await lstat(path.join(installed, file))).isFile(), `${file} is a file in the tarball, not a link`);
   }
+  await assertTestingHelperRecords(app);
   assert.deepEqual(await readFile(path.join(installed, 'internal-events.js')), await readFile(path.join(web, 'internal-events.js')));
   const manifest = JSON.parse(await readFile(path.join(installed, 'package.json'), 'utf8'));
   assert.equal(manifest.scripts, undefined, 'the source folder\'s scripts stay out of the tarball');
