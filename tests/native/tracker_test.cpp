@@ -4,6 +4,7 @@
 
 #include "native/definitions_loader.hpp"
 #include "native/metric_reader.hpp"
+#include "native/testing/recording_tracker.hpp"
 #include "native/tracker.hpp"
 
 using namespace ie;
@@ -119,15 +120,23 @@ TEST_CASE("unique rules without their identifier are skipped and logged, even by
   CHECK(fixture.current_week("i_code_review_user_apply_suggestion") == 1);
 }
 
+// Over the in-memory recorder (native/testing/recording_tracker.hpp): only the log and the
+// problem counts are in question, and that every event was still tracked.
 TEST_CASE("a problem every event shares is logged once a minute and counted each time") {
-  TrackerFixture fixture;
-  Tracker tracker = fixture.tracker(ValidationMode::production);
+  ie::test_support::TrackingRecorder recorder;
+  std::vector<std::string> logged;
+  std::int64_t now = kWednesday2021W01;
+  TrackerOptions options = recorder.tracker_options(TrackerOptions{});  // production mode, the default
+  options.now_ms = [&] { return now; };
+  options.log = [&](const std::string& line) { logged.push_back(line); };
+  Tracker tracker(load_definitions("config"), recorder.store(), options);
   for (int i = 0; i < 100; ++i) CHECK(tracker.track_event("i_code_review_user_apply_suggestion", {}));
-  CHECK(fixture.logged.size() == 1);
-  fixture.now += 60'000;
+  CHECK(logged.size() == 1);
+  now += 60'000;
   CHECK(tracker.track_event("i_code_review_user_apply_suggestion", {}));
-  REQUIRE(fixture.logged.size() == 2);
-  CHECK(fixture.logged[1].ends_with("the event has no user.id (and 99 more in the last 60 s)"));
+  REQUIRE(logged.size() == 2);
+  CHECK(logged[1].ends_with("the event has no user.id (and 99 more in the last 60 s)"));
+  CHECK(recorder.count("i_code_review_user_apply_suggestion") == 101);
   const std::vector<ProblemCount> totals = tracker.problems().totals();
   REQUIRE(totals.size() == 1);
   CHECK(totals[0].event == "i_code_review_user_apply_suggestion");
