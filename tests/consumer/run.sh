@@ -1,5 +1,6 @@
 #!/bin/sh
-# Builds the README's backend example as an outside project and checks that it counts.
+# Builds the README's backend example as an outside project and checks that it counts, and a test
+# of its tracking on the installed recorder (native/testing/recording_tracker.hpp).
 #   run.sh installed    SOURCE_DIR WORK_DIR BUILD_DIR   installs BUILD_DIR (already built) into
 #                                                       WORK_DIR/prefix, then find_package from there
 #   run.sh subdirectory SOURCE_DIR WORK_DIR             add_subdirectory(SOURCE_DIR), built anew
@@ -20,7 +21,8 @@ esac
 
 rm -rf "$work"
 mkdir -p "$work/project"
-cp "$source_dir/tests/consumer/CMakeLists.txt" "$source_dir/native/examples/backend_example.cpp" "$work/project/"
+cp "$source_dir/tests/consumer/CMakeLists.txt" "$source_dir/tests/consumer/recording_example.cpp" \
+   "$source_dir/native/examples/backend_example.cpp" "$work/project/"
 jobs=$(nproc)
 
 if [ "$mode" = installed ]; then
@@ -60,4 +62,8 @@ run_example() {
 }
 run_example "$work/build/backend_example"
 if [ "$mode" = installed ]; then run_example "$work/backend_example_pc"; fi
+recorded=$(cd "$source_dir" && "$work/build/recording_example" config) || fail "recording_example failed: $recorded"
+echo "$recorded"
+[ "$recorded" = "$(printf '1 event tracked:\n  pull_package user=1 project=7 label="npm"')" ] \
+  || fail "recording_example printed '$recorded'"
 echo "consumer ($mode): ok"
