@@ -49,7 +49,7 @@ TEST_CASE("the recorder sees what a program tracked, with its identifiers and pr
 
   const std::vector<test_support::TrackedEvent> events = recorder.events();
   REQUIRE(events.size() == 2);
-  CHECK(std::find(events[0].keys.begin(), events[0].keys.end(), "{hll_counters}_pull_package-user-2021-01") != events[0].keys.end());
+  CHECK(std::find(events[0].keys.begin(), events[0].keys.end(), "{hll_counters}_pull_package-project-2021-01") != events[0].keys.end());
 
   recorder.clear();
   CHECK(recorder.describe() == "no events tracked");
@@ -69,7 +69,6 @@ TEST_CASE("the recorder's store counts as a real one: metrics read back, event i
                               utc_date(kWednesday2021W01), kWednesday2021W01);
   };
   CHECK(this_week("") == 3);
-  CHECK(this_week("user.id") == 2);
   CHECK(this_week("project.id") == 2);
 
   const auto outcome = tracker.track_events({{{"pull_package", {{"user", std::int64_t{9}}}, {}}, "same-id"},
@@ -84,7 +83,7 @@ TEST_CASE("the recorder's store counts as a real one: metrics read back, event i
   const std::vector<StoredKey> dumped = recorder.store().dump(kWednesday2021W01);
   test_support::MemoryStore copy;
   CHECK(copy.restore(dumped, kWednesday2021W01) == dumped.size());
-  CHECK(copy.count_unique({"{hll_counters}_pull_package-user-2021-01"}, kWednesday2021W01) == 3);
+  CHECK(copy.count_unique({"{hll_counters}_pull_package-project-2021-01"}, kWednesday2021W01) == 2);
 }
 
 TEST_CASE("strict by default: an unknown event or a wrong type throws in the test and is not recorded") {
