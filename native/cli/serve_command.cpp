@@ -29,7 +29,7 @@ constexpr const char* kUsage = R"(usage: internal-events serve [--listen HOST:PO
                             [--allowed-origins A,B] [--max-body-bytes N] [--max-batch-events N]
                             [--rate-limit PER_SECOND] [--rate-burst N] [--idle-timeout SECONDS] [--max-connections N]
                             [--app-id NAME] [--collector-ca-file FILE] [--collector-batch-bytes N] [--outbox-max-events N]
-                            [--collector-timeout SECONDS] [--dedupe-memory-max SIZE] [--log-format text|json]
+                            [--collector-timeout SECONDS] [--dedupe-memory-max SIZE] [--log-format text|json] [--demo-tokens]
 
 Receives events over HTTP (/api/v4/usage_data/…, and from Snowplow trackers at
 /com.snowplowanalytics.snowplow/tp2 and /i), counts them in the store, answers metric reads, and
@@ -72,6 +72,8 @@ forwards a Snowplow copy of every event to --collector through the store's durab
                                 {"time","level","message",…} for log shippers; a problem of tracked events is
                                 logged the first time per event and reason, then at most once a minute, and
                                 every one is counted in /-/metrics (internal_events_event_problems_total)
+  --demo-tokens                 DEMO ONLY (scripts/run.sh): GET /-/demo/token?user=1..5 signs an identity token for
+                                anyone who asks, so the web demo can switch users; needs --identity-secret-file
 )";
 
 std::size_t size_option(const Arguments& args, const std::string& name, std::size_t fallback, std::size_t minimum = 1) {
@@ -146,6 +148,8 @@ http::ReceiverConfig receiver_config(const Arguments& args) {
   config.allowed_origins = comma_list(args.option_or("allowed-origins", ""));
   config.identity_secret = secret_option(args, "identity-secret-file");
   config.api_token = secret_option(args, "api-token-file");
+  config.demo_tokens = args.flag("demo-tokens");
+  if (config.demo_tokens && !config.identity_secret) throw UsageError("--demo-tokens needs --identity-secret-file: it signs with that secret");
   if (const auto dir = args.option("static")) config.static_dir = *dir;
   config.assets_dir = args.option("assets").value_or(bundled_assets_dir().string());
   config.requests_per_second = static_cast<double>(size_option(args, "rate-limit", static_cast<std::size_t>(config.requests_per_second), 0));
@@ -162,6 +166,9 @@ void announce(const Arguments& args, const CounterStore& store, const Definition
   if (!config.identity_secret) {
     std::cout << "warning: no --identity-secret-file: user_id, project_id and namespace_id are taken from request bodies as "
                  "they are (fine for local development only)\n";
+  }
+  if (config.demo_tokens) {
+    std::cout << "warning: --demo-tokens: anyone who can reach /-/demo/token may act as users 1-5 (for the web demo only)\n";
   }
   if (!args.option("collector")) std::cout << "Snowplow forwarding: off (no --collector): no Snowplow copies are queued\n";
   announce_served_folders(std::cout, config);
@@ -211,12 +218,12 @@ TrackerOptions tracker_options(const Arguments& args) {
 }  // namespace
 
 int run_serve(const CommandArgs& args) {
-  const Arguments arguments(args, {"strict", "create"});
+  const Arguments arguments(args, {"strict", "create", "demo-tokens"});
   if (printed_help(arguments, kUsage)) return 0;
   arguments.allow_only({"listen", "definitions", "store", "create", "static", "assets", "collector", "identity-secret-file",
                         "api-token-file", "strict", "allowed-origins", "max-body-bytes", "max-batch-events", "rate-limit",
                         "rate-burst", "idle-timeout", "max-connections", "app-id", "collector-ca-file", "collector-batch-bytes",
-                        "outbox-max-events", "dedupe-memory-max", "collector-timeout", "log-format"});
+                        "outbox-max-events", "dedupe-memory-max", "collector-timeout", "log-format", "demo-tokens"});
   log::set_format(log_format_option(arguments));  // first: every line after it is in that format
   const http::ReceiverConfig config = receiver_config(arguments);
   const auto endpoint = http::resolve_listen_address(listen_option(arguments));

@@ -16,6 +16,7 @@ struct ReceiverConfig {
   std::vector<std::string> allowed_origins;
   std::optional<std::string> identity_secret;  // set: user ids only from signed tokens
   std::optional<std::string> api_token;        // set: reads need it; it may set user_id directly
+  bool demo_tokens = false;  // GET /-/demo/token mints tokens for demo users: the web demo only, never production
   std::optional<std::filesystem::path> static_dir;
   std::optional<std::filesystem::path> assets_dir;
   double requests_per_second = 500;  // per client address; 0 turns the limit off

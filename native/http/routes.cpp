@@ -3,6 +3,7 @@
 #include <chrono>
 #include <type_traits>
 
+#include "native/http/demo_tokens.hpp"
 #include "native/http/responses.hpp"
 #include "native/log.hpp"
 
@@ -64,6 +65,12 @@ Routes::Routes(Tracker& tracker, const ReceiverConfig& config, const snowplow::E
     events_.emplace(*stream, access_);
     routes_.push_back({"/-/events", bhttp::verb::get, false,
                        [this](Incoming& in, const Target& t, Later&) -> std::optional<Response> { return events_->open(in, t); }});
+  }
+  if (config.demo_tokens && config.identity_secret) {  // demo only: see demo_tokens.hpp
+    routes_.push_back({"/-/demo/token", bhttp::verb::get, true,
+                       at_once([this, tokens = DemoTokens(*config.identity_secret)](const Request& r, const Target& t) {
+                         return tokens.answer(r, t, tracker_.now_ms() / 1000);
+                       })});
   }
 }
 
