@@ -1,8 +1,5 @@
 #include "native/event_stream/event_stream.hpp"
 
-#include <algorithm>
-
-
 namespace ie {
 
 std::shared_ptr<StreamListener> EventStream::listen(std::vector<std::string> events) {

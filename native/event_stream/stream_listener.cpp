@@ -13,10 +13,7 @@ bool StreamListener::wants(std::string_view event) const {
 void StreamListener::on_ready(std::function<void()> ready) {
   const std::lock_guard lock(mutex_);
   ready_ = std::move(ready);
-  if (!waiting_.empty() && !woken_ && ready_) {
-    woken_ = true;
-    ready_();
-  }
+  wake();
 }
 
 std::string StreamListener::take() {
@@ -45,12 +42,6 @@ void StreamListener::close() {
 bool StreamListener::closed() const {
   const std::lock_guard lock(mutex_);
   return closed_;
-}
-
-void StreamListener::push(const Message& message) {
-  const std::lock_guard lock(mutex_);
-  append(message);
-  wake();
 }
 
 void StreamListener::push(const std::vector<Message>& messages) {

@@ -49,8 +49,7 @@ class StreamListener {
   void close();
   bool closed() const;
 
-  // From a publishing thread: one message, or a batch's under one lock.
-  void push(const Message& message);
+  // From a publishing thread: a batch's messages, those it wants, under one lock.
   void push(const std::vector<Message>& messages);
 
   std::uint64_t lost_total() const;

@@ -7,7 +7,9 @@
 #include <memory>
 #include <string>
 
-#include "native/event_stream/stream_listener.hpp"
+namespace ie {
+class StreamListener;  // native/event_stream/stream_listener.hpp
+}
 
 namespace ie::http {
 

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <string_view>
 
+#include "native/event_stream/stream_listener.hpp"
 #include "native/http/response_head.hpp"
 
 namespace ie::http {

@@ -41,20 +41,20 @@ TEST_CASE("a listener is woken once for what arrives until it takes it") {
   StreamListener listener({});
   int wakes = 0;
   listener.on_ready([&] { ++wakes; });
-  listener.push(message(1));
-  listener.push(message(2));
+  listener.push({message(1)});
+  listener.push({message(2)});
   CHECK(wakes == 1);
   const std::string taken = listener.take();
   CHECK(users_in(taken) == std::vector<std::int64_t>{1, 2});
   CHECK(taken.starts_with("event: tracked\nid: "));
   CHECK(listener.take().empty());
-  listener.push(message(3));
+  listener.push({message(3)});
   CHECK(wakes == 2);
 }
 
 TEST_CASE("what arrived before the connection was ready wakes it at once") {
   StreamListener listener({});
-  listener.push(message(1));
+  listener.push({message(1)});
   int wakes = 0;
   listener.on_ready([&] { ++wakes; });
   CHECK(wakes == 1);
@@ -64,7 +64,7 @@ TEST_CASE("what arrived before the connection was ready wakes it at once") {
 TEST_CASE("a listener that does not keep up loses its oldest messages and is told how many") {
   StreamListener listener({});
   const std::int64_t sent = StreamListener::kMaxMessages + 25;
-  for (std::int64_t user = 1; user <= sent; ++user) listener.push(message(user));
+  for (std::int64_t user = 1; user <= sent; ++user) listener.push({message(user)});
   const std::string taken = listener.take();
   CHECK(taken.starts_with("event: lost\ndata: {\"lost\":25}\n\n"));
   const auto users = users_in(taken);
@@ -72,14 +72,14 @@ TEST_CASE("a listener that does not keep up loses its oldest messages and is tol
   CHECK(users.front() == 26);
   CHECK(users.back() == sent);
   CHECK(listener.lost_total() == 25);
-  listener.push(message(0));
+  listener.push({message(0)});
   CHECK(users_in(listener.take()) == std::vector<std::int64_t>{0});  // told once
 }
 
 TEST_CASE("the backlog is bounded in bytes too") {
   StreamListener listener({});
   const std::string big(StreamListener::kMaxBytes / 8, 'x');  // each record counts it twice
-  for (std::int64_t user = 1; user <= 8; ++user) listener.push(message(user, big));
+  for (std::int64_t user = 1; user <= 8; ++user) listener.push({message(user, big)});
   const std::string taken = listener.take();
   CHECK(taken.starts_with("event: lost\ndata: {\"lost\":5}\n\n"));
   CHECK(users_in(taken) == std::vector<std::int64_t>{6, 7, 8});
