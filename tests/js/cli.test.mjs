@@ -42,6 +42,7 @@ test('keys includes filtered, unique-by-property and sum counters when their pro
     '{hll_counters}_pull_package-filter:[label:rubygems]-user-2025-01',
     '{hll_counters}_pull_package-namespace-2025-01',
     '{hll_counters}_pull_package-project-2025-01',
+    '{hll_counters}_pull_package-user-2025-01',
   ]);
   const adoption = run('keys', 'i_analytics_dev_ops_adoption', '--definitions', 'config', '--date', '2026-12-31', '--property', 'value=2.5');
   assert.ok(lines(adoption.out).includes('{event_sums}_i_analytics_dev_ops_adoption-operator:sum(value)-2026-53'));

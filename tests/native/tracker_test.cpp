@@ -116,6 +116,7 @@ TEST_CASE("unique rules without their identifier are skipped and logged, even by
                               "event 'i_code_review_user_apply_suggestion': skipped {hll_counters}_i_code_review_user_apply_suggestion-user-2021-01: "
                               "the event has no user.id",
                               "event 'pull_package': skipped {hll_counters}_pull_package-project-2021-01: the event has no project.id",
+                              "event 'pull_package': skipped {hll_counters}_pull_package-user-2021-01: the event has no user.id",
                           });
   CHECK(fixture.current_week("i_code_review_user_apply_suggestion") == 1);
 }
