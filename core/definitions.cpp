@@ -15,6 +15,23 @@ std::optional<TimeFrame> parse_time_frame(const std::string& text) {
   return std::nullopt;
 }
 
+std::optional<PropertyType> parse_property_type(const std::string& text) {
+  if (text == "string") return PropertyType::string;
+  if (text == "number") return PropertyType::number;
+  if (text == "boolean") return PropertyType::boolean;
+  return std::nullopt;
+}
+
+const char* property_type_name(PropertyType type) {
+  switch (type) {
+    case PropertyType::any: return "any";
+    case PropertyType::string: return "string";
+    case PropertyType::number: return "number";
+    case PropertyType::boolean: return "boolean";
+  }
+  return "any";
+}
+
 const EventDefinition* Definitions::find_event(const std::string& action) const {
   const auto found = events.find(action);
   return found == events.end() ? nullptr : &found->second;

@@ -11,6 +11,21 @@
 
 namespace ie {
 
+// What a property holds. label and property are strings and value a number, by GitLab's rule; a
+// custom property may declare its own (`type: string|number|boolean`, our extension to GitLab's
+// format, which has none) and otherwise takes any scalar.
+enum class PropertyType { any, string, number, boolean };
+
+std::optional<PropertyType> parse_property_type(const std::string& text);  // string, number, boolean
+const char* property_type_name(PropertyType type);                         // "any", "string", …
+
+struct PropertyDefinition {
+  std::string description;
+  PropertyType type = PropertyType::any;
+  // `required: true` (our extension): typed call sites (`definitions types`) must pass it.
+  bool required = false;
+};
+
 struct EventDefinition {
   std::string action;  // the event name, ^[a-z0-9_]+$
   std::string description;
@@ -18,6 +33,9 @@ struct EventDefinition {
   std::vector<std::string> additional_properties;  // label, property, value and custom keys
   std::map<std::string, std::string> other_fields;  // kept (JSON text), not acted on
   std::string source;                                // where it was read from, for messages
+  // The same names as additional_properties, with what each declares; last, so that positional
+  // initializers of the fields above keep working.
+  std::map<std::string, PropertyDefinition> properties;
 
   bool declares_property(const std::string& name) const;
 };

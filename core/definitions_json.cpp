@@ -66,22 +66,54 @@ std::vector<std::string> parse_identifiers(const json& document) {
   return identifiers;
 }
 
-std::vector<std::string> parse_additional_properties(const json& document) {
-  std::vector<std::string> names;
+// label and property are strings and value a number whatever a file says; a `type` may repeat it.
+PropertyType fixed_property_type(const std::string& name) {
+  if (name == "label" || name == "property") return PropertyType::string;
+  if (name == "value") return PropertyType::number;
+  return PropertyType::any;
+}
+
+PropertyType parse_property_type_field(const json& property, const std::string& name, const std::string& field) {
+  const PropertyType fixed = fixed_property_type(name);
+  const json* type = member(property, "type");
+  if (!type) return fixed;
+  const auto parsed = type->is_string() ? parse_property_type(type->get<std::string>()) : std::nullopt;
+  if (!parsed) throw FieldError{field + ".type", "must be string, number or boolean"};
+  if (fixed != PropertyType::any && *parsed != fixed) {
+    throw FieldError{field + ".type", name + " is always a " + property_type_name(fixed)};
+  }
+  return *parsed;
+}
+
+PropertyDefinition parse_property(const json& property, const std::string& name, const std::string& field) {
+  PropertyDefinition definition;
+  definition.type = fixed_property_type(name);
+  // GitLab's older files leave some entries empty (`project:`); a description is optional.
+  if (property.is_null()) return definition;
+  if (!property.is_object()) throw FieldError{field, "must be a mapping with a description"};
+  if (const json* description = member(property, "description")) {
+    if (!description->is_string()) throw FieldError{field + ".description", "must be a string"};
+    definition.description = description->get<std::string>();
+  }
+  definition.type = parse_property_type_field(property, name, field);
+  if (const json* required = member(property, "required")) {
+    if (!required->is_boolean()) throw FieldError{field + ".required", "must be true or false"};
+    definition.required = required->get<bool>();
+  }
+  return definition;
+}
+
+std::map<std::string, PropertyDefinition> parse_additional_properties(const json& document) {
+  std::map<std::string, PropertyDefinition> declared;
   const json* properties = member(document, "additional_properties");
-  if (!properties) return names;
+  if (!properties) return declared;
   if (!properties->is_object()) throw FieldError{"additional_properties", "must be a mapping of property names"};
   for (const auto& [name, property] : properties->items()) {
     const std::string field = "additional_properties." + name;
     if (!is_event_name(name)) throw FieldError{field, "property names must match ^[a-z0-9_]+$"};
-    // GitLab's older files leave some entries empty (`project:`); a description is optional.
-    if (!property.is_null() && !property.is_object()) throw FieldError{field, "must be a mapping with a description"};
-    if (property.is_object() && member(property, "description") && !property["description"].is_string()) {
-      throw FieldError{field + ".description", "must be a string"};
-    }
-    names.push_back(name);
+    declared[name] = parse_property(property, name, field);
   }
-  return names;
+  return declared;
 }
 
 EventDefinition parse_event(const json& document, const std::string& file) {
@@ -94,7 +126,8 @@ EventDefinition parse_event(const json& document, const std::string& file) {
     throw FieldError{"internal_events", "must be true or false"};
   }
   event.identifiers = parse_identifiers(document);
-  event.additional_properties = parse_additional_properties(document);
+  event.properties = parse_additional_properties(document);
+  for (const auto& [name, property] : event.properties) event.additional_properties.push_back(name);
   event.other_fields = other_fields(document, {"action", "description", "identifiers", "additional_properties"});
   event.source = file;
   return event;

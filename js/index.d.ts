@@ -48,7 +48,23 @@ export interface InitOptions {
   debug?: boolean;
 }
 
-export type TrackEvent = (event: string, additionalProperties?: AdditionalProperties, category?: string) => void;
+/**
+ * Events by name, each with its properties. Empty here, so that any name and properties are
+ * accepted; `internal-events definitions types DIR` writes a declaration file that fills it from
+ * the definitions (declaration merging), and from then on tsc checks every call: an unknown event,
+ * an undeclared or mistyped property, or a missing required one is a compile error.
+ */
+export interface EventProperties {}
+
+type KnownEvent = keyof EventProperties;
+/** The arguments after the name: the properties may be left out when none is required. */
+type TrackArguments<E extends KnownEvent> = {} extends EventProperties[E]
+  ? [additionalProperties?: EventProperties[E], category?: string]
+  : [additionalProperties: EventProperties[E], category?: string];
+
+export type TrackEvent = [KnownEvent] extends [never]
+  ? (event: string, additionalProperties?: AdditionalProperties, category?: string) => void
+  : <E extends KnownEvent>(event: E, ...rest: TrackArguments<E>) => void;
 
 export interface InternalEventsApi {
   init(options?: InitOptions): InternalEventsApi;

@@ -21,7 +21,7 @@ struct CommandEntry {
 
 const std::map<std::string, CommandEntry>& command_table() {
   static const std::map<std::string, CommandEntry> table = {
-      {"definitions", {ie::cli::run_definitions, "check or bundle a folder of event and metric definitions"}},
+      {"definitions", {ie::cli::run_definitions, "check, bundle, create (new) or type (types) event and metric definitions"}},
       {"keys", {ie::cli::run_keys, "print every counter key one tracked event writes"}},
       {"hll", {ie::cli::run_hll, "build and count Redis-compatible HyperLogLogs"}},
       {"serve", {ie::cli::run_serve, "receive events over HTTP and answer metric reads"}},

@@ -95,6 +95,37 @@ TEST_CASE("each kind of malformed event names its file and field") {
   check_single_error(builder.finish(), "events/two.yml", "action");
 }
 
+TEST_CASE("a property may declare its type and whether calls must carry it (our extension)") {
+  DefinitionsBuilder builder;
+  builder.add_event({{"action", "a"},
+                     {"additional_properties",
+                      {{"label", {{"description", "format"}, {"required", true}}},
+                       {"value", nullptr},
+                       {"count", {{"description", "versions"}, {"type", "number"}}},
+                       {"signed", {{"type", "boolean"}}},
+                       {"origin", {{"description", "GitLab's: no type"}}}}}},
+                    "events/a.yml");
+  REQUIRE(builder.finish().empty());
+  const Definitions definitions = builder.take();
+  const EventDefinition& event = definitions.events.at("a");
+  CHECK(event.additional_properties == std::vector<std::string>{"count", "label", "origin", "signed", "value"});
+  CHECK(event.properties.at("label").type == PropertyType::string);
+  CHECK(event.properties.at("label").required);
+  CHECK(event.properties.at("label").description == "format");
+  CHECK(event.properties.at("value").type == PropertyType::number);  // an empty entry, typed by GitLab's rule
+  CHECK_FALSE(event.properties.at("value").required);
+  CHECK(event.properties.at("count").type == PropertyType::number);
+  CHECK(event.properties.at("signed").type == PropertyType::boolean);
+  CHECK(event.properties.at("origin").type == PropertyType::any);
+
+  const auto property = [](const json& declaration) { return json{{"action", "a"}, {"additional_properties", declaration}}; };
+  check_single_error(event_errors(property({{"count", {{"type", "integer"}}}})), "events/e.yml", "additional_properties.count.type");
+  check_single_error(event_errors(property({{"label", {{"type", "number"}}}})), "events/e.yml", "additional_properties.label.type");
+  CHECK(event_errors(property({{"value", {{"type", "string"}}}}))[0].message == "value is always a number");
+  CHECK(event_errors(property({{"label", {{"type", "string"}}}})).empty());
+  check_single_error(event_errors(property({{"label", {{"required", "yes"}}}})), "events/e.yml", "additional_properties.label.required");
+}
+
 TEST_CASE("each kind of malformed metric names its file and field") {
   check_single_error(metric_errors(metric({{"key_path", nullptr}})), "metrics/m.yml", "key_path");
   check_single_error(metric_errors(metric({{"time_frame", nullptr}})), "metrics/m.yml", "time_frame");
