@@ -17,6 +17,7 @@ int run_export(const CommandArgs& args);
 int run_copy(const CommandArgs& args);
 int run_track(const CommandArgs& args);
 int run_metrics(const CommandArgs& args);
+int run_monitor(const CommandArgs& args);
 int run_outbox(const CommandArgs& args);
 
 }  // namespace ie::cli

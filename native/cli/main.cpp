@@ -30,6 +30,7 @@ const std::map<std::string, CommandEntry>& command_table() {
       {"copy", {ie::cli::run_copy, "copy a store's counters and event ids into another store"}},
       {"track", {ie::cli::run_track, "track one event into a store, as the backend API does"}},
       {"metrics", {ie::cli::run_metrics, "the service-ping report: every metric's value"}},
+      {"monitor", {ie::cli::run_monitor, "watch a receiver's events and the metrics they move, live"}},
       {"outbox", {ie::cli::run_outbox, "the Snowplow outbox: its depth, its dead letters, and requeuing them"}},
   };
   return table;

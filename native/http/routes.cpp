@@ -4,6 +4,7 @@
 #include <type_traits>
 
 #include "native/http/demo_tokens.hpp"
+#include "native/http/monitor_metrics_route.hpp"
 #include "native/http/responses.hpp"
 #include "native/log.hpp"
 
@@ -56,6 +57,8 @@ Routes::Routes(Tracker& tracker, const ReceiverConfig& config, const snowplow::E
        at_once([this](const Request& r, const Target& t) { access_.require_reader(r); return read_.metric(r, t); })},
       {"/api/v4/usage_data/service_ping", bhttp::verb::get, true,
        at_once([this](const Request& r, const Target& t) { access_.require_reader(r); return read_.service_ping(r, t); })},
+      {"/-/monitor/metrics", bhttp::verb::get, true,
+       at_once([route = MonitorMetricsRoute(tracker, access_)](const Request& r, const Target& t) { return route.answer(r, t); })},
       {"/-/health", bhttp::verb::get, false,
        at_once([](const Request& r, const Target&) { return json_response(r, bhttp::status::ok, {{"status", "ok"}}); })},
       {"/-/readiness", bhttp::verb::get, false, at_once([this](const Request& r, const Target&) { return readiness(r); })},
