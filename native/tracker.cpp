@@ -14,7 +14,7 @@ namespace ie {
 namespace {
 
 // A Snowplow tracker's event that is no internal event has no name of ours.
-constexpr std::string_view kForwardedOnly = "(Snowplow event)";
+constexpr std::string_view kForwardedOnly = LiveRecord::kForwardedOnly;
 
 std::atomic<std::uint64_t> next_tracker_id{1};
 
@@ -119,10 +119,9 @@ void Tracker::track_events_async(std::vector<TrackRequest> requests, TrackDone d
   if (snowplow_) copies_of.reserve(requests.size());
   // Built only while someone listens; published once the batch is committed.
   const bool live = options_.event_stream && options_.event_stream->listening();
-  std::vector<std::shared_ptr<const LiveRecord>> published;
-  const auto publish_last = [&](Event* event, const TrackRequest& request) {  // `event` is moved from
-    if (!live) return;
-    published.push_back(live_record(event ? std::optional<Event>(std::move(*event)) : std::nullopt, request, batch.back(), now_ms));
+  std::shared_ptr<LiveBatch> published = live ? std::make_shared<LiveBatch>(requests.size()) : nullptr;
+  const auto publish_last = [&](Event* event, TrackRequest& request) {  // `event` and the category are moved from
+    if (live) fill_live_record(published->add(), event, request, batch.back(), now_ms);
   };
   for (std::size_t index = 0; index < requests.size(); ++index) {
     TrackRequest& request = requests[index];
@@ -157,7 +156,7 @@ void Tracker::track_events_async(std::vector<TrackRequest> requests, TrackDone d
                      [this, now_ms, outcome = std::move(outcome), copies_of = std::move(copies_of), done = std::move(done),
                       published = std::move(published)](std::exception_ptr error, ApplyResult applied) mutable {
                        if (error) return done(error, {});  // StoreUnavailable: nothing was counted
-                       if (!published.empty()) options_.event_stream->publish(published);
+                       if (published) options_.event_stream->publish(std::move(published));
                        snowplow_dropped_ += applied.snowplow_dropped;
                        report_dropped_copies(copies_of, applied.snowplow_dropped, now_ms);
                        counted(std::move(outcome), done);
@@ -175,23 +174,20 @@ const snowplow::EventCopies* Tracker::preview() const {
   return &*preview_;
 }
 
-// What the live event stream keeps of an event (`event` moved in; none for a Snowplow tracker's
+// What the live event stream keeps of an event (`event` moved in; null for a Snowplow tracker's
 // event that is only forwarded): rendered later, by the listener that takes it.
-std::shared_ptr<const LiveRecord> Tracker::live_record(std::optional<Event> event, const TrackRequest& request,
-                                                       const EventWrites& writes, std::int64_t now_ms) const {
-  auto record = std::make_shared<LiveRecord>();
-  record->name = event ? event->name : std::string(kForwardedOnly);
-  record->event = std::move(event);
-  record->origin = request.origin;
-  record->category = request.category;
-  record->event_id = writes.event_id;
-  record->received_at_ms = now_ms;
-  counter_keys_of(writes.writes, record->keys);
-  record->queued_copy = writes.snowplow_event;
+void Tracker::fill_live_record(LiveRecord& record, Event* event, TrackRequest& request, const EventWrites& writes,
+                               std::int64_t now_ms) const {
+  if (event) record.event = std::move(*event);
+  record.origin = request.origin;
+  record.category = std::move(request.category);
+  record.event_id.assign(writes.event_id.begin(), writes.event_id.end());
+  record.received_at_ms = now_ms;
+  counter_keys_of(writes.writes, record.keys);
+  record.queued_copy = writes.snowplow_event;
   const bool would_send = request.send_snowplow_event && request.origin != snowplow::Origin::tp2;
-  if (!snowplow_ && would_send) record->preview = preview();
-  record->estimate_size();
-  return record;
+  if (!snowplow_ && would_send) record.preview = preview();
+  record.estimate_size();
 }
 
 // The store says how many copies it dropped, not which: the outbox fills up during a batch, so

@@ -22,18 +22,17 @@ std::size_t EventStream::listener_count() {
   return listening_.size();
 }
 
-void EventStream::publish(const std::vector<std::shared_ptr<const LiveRecord>>& records) {
+void EventStream::publish(std::shared_ptr<LiveBatch> batch) {
+  if (batch->size() == 0) return;
   std::vector<std::shared_ptr<StreamListener>> listeners;
   {
     const std::lock_guard lock(mutex_);
     forget_closed();
     listeners = listening_;
   }
-  std::uint64_t id = next_id_.fetch_add(records.size(), std::memory_order_relaxed);
-  std::vector<StreamListener::Message> messages;
-  messages.reserve(records.size());
-  for (const auto& record : records) messages.push_back({record, id++});
-  for (const auto& listener : listeners) listener->push(messages);
+  batch->first_id = next_id_.fetch_add(batch->size(), std::memory_order_relaxed);
+  const std::shared_ptr<const LiveBatch> shared = std::move(batch);
+  for (const auto& listener : listeners) listener->push(shared);
 }
 
 }  // namespace ie

@@ -24,7 +24,8 @@ class EventStream {
   std::shared_ptr<StreamListener> listen(std::vector<std::string> events);
 
   // From the store's thread, after the commit: never waits for a listener.
-  void publish(const std::vector<std::shared_ptr<const LiveRecord>>& records);
+  // Sets the batch's first message id.
+  void publish(std::shared_ptr<LiveBatch> batch);
 
   std::size_t listener_count();  // open ones
   std::uint64_t published_total() const { return next_id_.load(std::memory_order_relaxed) - 1; }

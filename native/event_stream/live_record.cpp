@@ -8,7 +8,7 @@ namespace ie {
 
 void LiveRecord::estimate_size() {
   // The fixed part of a message and its Snowplow contexts, about 1 KB, and what varies.
-  std::size_t bytes = 1024 + name.size() + queued_copy.size();
+  std::size_t bytes = 1024 + name().size() + event_id.size() + queued_copy.size();
   for (const CounterKey& key : keys) bytes += key.str().size();
   if (event) {
     for (const auto& [property, value] : event->properties) {
@@ -27,9 +27,10 @@ const std::string& LiveRecord::data() const {
 std::string LiveRecord::render() const {
   std::string would_send;
   std::optional<std::string_view> payload;
+  const std::string_view id(event_id.data(), event_id.size());
   if (!queued_copy.empty()) payload = queued_copy;
-  else if (preview && event) payload = would_send = preview->structured(*event, origin, category, event_id, received_at_ms);
-  const LiveEvent live{name, event ? &*event : nullptr, origin, event_id, received_at_ms, event.has_value(),
+  else if (preview && event) payload = would_send = preview->structured(*event, origin, category, id, received_at_ms);
+  const LiveEvent live{name(), event ? &*event : nullptr, origin, id, received_at_ms, event.has_value(),
                        std::span<const CounterKey>(keys.data(), keys.size()), payload, !queued_copy.empty()};
   return live_event_data(live);
 }

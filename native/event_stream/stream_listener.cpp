@@ -17,17 +17,20 @@ void StreamListener::on_ready(std::function<void()> ready) {
 }
 
 std::string StreamListener::take() {
-  std::deque<Message> taken;
+  std::deque<Span> taken;
   std::uint64_t lost = 0;
   {
     const std::lock_guard lock(mutex_);
     taken.swap(waiting_);
+    waiting_records_ = 0;
     waiting_bytes_ = 0;
     lost = std::exchange(lost_since_take_, 0);
     woken_ = false;
   }
   std::string out = lost ? lost_events_message(lost) : std::string{};
-  for (const auto& message : taken) out += server_sent_event("tracked", message.id, message.record->data());
+  for (const Span& span : taken) {
+    for (std::size_t i = span.begin; i < span.end; ++i) out += server_sent_event("tracked", span.batch->first_id + i, (*span.batch)[i].data());
+  }
   return out;
 }
 
@@ -36,6 +39,7 @@ void StreamListener::close() {
   closed_ = true;
   ready_ = nullptr;
   waiting_.clear();
+  waiting_records_ = 0;
   waiting_bytes_ = 0;
 }
 
@@ -44,19 +48,29 @@ bool StreamListener::closed() const {
   return closed_;
 }
 
-void StreamListener::push(const std::vector<Message>& messages) {
+void StreamListener::push(const std::shared_ptr<const LiveBatch>& batch) {
   const std::lock_guard lock(mutex_);
-  for (const auto& message : messages) {
-    if (wants(message.record->name)) append(message);
+  if (closed_) return;
+  const LiveBatch& records = *batch;
+  for (std::size_t begin = 0; begin < records.size();) {
+    if (!wants(records[begin].name())) {
+      ++begin;
+      continue;
+    }
+    std::size_t end = begin;
+    std::size_t bytes = 0;
+    for (; end < records.size() && wants(records[end].name()); ++end) bytes += records[end].estimated_bytes;
+    waiting_.push_back({batch, begin, end, bytes});
+    waiting_records_ += end - begin;
+    waiting_bytes_ += bytes;
+    begin = end;
   }
+  bound_backlog();
   wake();
 }
 
-void StreamListener::append(const Message& message) {
-  if (closed_) return;
-  waiting_.push_back(message);
-  waiting_bytes_ += message.record->estimated_bytes;
-  while (waiting_.size() > 1 && (waiting_bytes_ > kMaxBytes || waiting_.size() > kMaxMessages)) drop_oldest();
+void StreamListener::bound_backlog() {
+  while (waiting_records_ > 1 && (waiting_bytes_ > kMaxBytes || waiting_records_ > kMaxMessages)) drop_oldest();
 }
 
 void StreamListener::wake() {
@@ -66,11 +80,21 @@ void StreamListener::wake() {
   }
 }
 
+// A whole span when the bound on messages is past it (a stalled listener drops a batch for each
+// one pushed: one step, not fifty), else its oldest record.
 void StreamListener::drop_oldest() {
-  waiting_bytes_ -= waiting_.front().record->estimated_bytes;
-  waiting_.pop_front();
-  ++lost_since_take_;
-  ++lost_total_;
+  Span& oldest = waiting_.front();
+  const std::size_t records = oldest.end - oldest.begin;
+  const bool whole = waiting_records_ > records && waiting_records_ - records >= kMaxMessages;
+  const std::size_t dropped = whole ? records : 1;
+  const std::size_t bytes = whole ? oldest.bytes : (*oldest.batch)[oldest.begin].estimated_bytes;
+  oldest.begin += dropped;
+  oldest.bytes -= bytes;
+  if (oldest.begin == oldest.end) waiting_.pop_front();
+  waiting_records_ -= dropped;
+  waiting_bytes_ -= bytes;
+  lost_since_take_ += dropped;
+  lost_total_ += dropped;
 }
 
 std::uint64_t StreamListener::lost_total() const {

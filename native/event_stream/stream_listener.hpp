@@ -29,12 +29,6 @@ class StreamListener {
   static constexpr std::size_t kMaxBytes = 4 << 20;
   static constexpr std::size_t kMaxMessages = 2000;
 
-  // An event and its message id, shared by every listener it is for.
-  struct Message {
-    std::shared_ptr<const LiveRecord> record;
-    std::uint64_t id;
-  };
-
   // `events`: the names it wants, empty for all.
   explicit StreamListener(std::vector<std::string> events) : events_(std::move(events)) {}
 
@@ -49,19 +43,28 @@ class StreamListener {
   void close();
   bool closed() const;
 
-  // From a publishing thread: a batch's messages, those it wants, under one lock.
-  void push(const std::vector<Message>& messages);
+  // From a publishing thread: a batch's records, those it wants, under one lock.
+  void push(const std::shared_ptr<const LiveBatch>& batch);
 
   std::uint64_t lost_total() const;
 
  private:
-  void append(const Message& message);  // under mutex_
-  void wake();                          // under mutex_
+  // Records [begin, end) of a batch, waiting; a batch's wanted records in a row make one span.
+  struct Span {
+    std::shared_ptr<const LiveBatch> batch;
+    std::size_t begin;
+    std::size_t end;
+    std::size_t bytes;  // of the records in it
+  };
+  // Under mutex_, all three.
+  void wake();
+  void bound_backlog();
   void drop_oldest();
 
   const std::vector<std::string> events_;
   mutable std::mutex mutex_;
-  std::deque<Message> waiting_;
+  std::deque<Span> waiting_;
+  std::size_t waiting_records_ = 0;
   std::size_t waiting_bytes_ = 0;
   std::uint64_t lost_since_take_ = 0;
   std::uint64_t lost_total_ = 0;
