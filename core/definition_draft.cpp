@@ -95,15 +95,6 @@ const CountInfo& info(MetricCount count) {
   return kCounts[3];
 }
 
-const char* frame_name(TimeFrame frame) {
-  switch (frame) {
-    case TimeFrame::seven_days: return "7d";
-    case TimeFrame::twenty_eight_days: return "28d";
-    case TimeFrame::all: return "all";
-  }
-  return "all";
-}
-
 bool can_count(const EventDraft& draft, const CountInfo& count) {
   if (!count.needs) return true;
   const auto& ids = draft.identifiers;
@@ -250,7 +241,7 @@ std::vector<MetricChoice> metric_options(const EventDraft& draft) {
 }
 
 std::string metric_choice_name(const MetricChoice& choice) {
-  return std::string(info(choice.count).name) + "_" + frame_name(choice.time_frame);
+  return std::string(info(choice.count).name) + "_" + time_frame_name(choice.time_frame);
 }
 
 MetricChoice parse_metric_choice(const std::string& text, const EventDraft& draft) {

@@ -15,6 +15,15 @@ std::optional<TimeFrame> parse_time_frame(const std::string& text) {
   return std::nullopt;
 }
 
+const char* time_frame_name(TimeFrame frame) {
+  switch (frame) {
+    case TimeFrame::seven_days: return "7d";
+    case TimeFrame::twenty_eight_days: return "28d";
+    case TimeFrame::all: return "all";
+  }
+  return "all";
+}
+
 std::optional<PropertyType> parse_property_type(const std::string& text) {
   if (text == "string") return PropertyType::string;
   if (text == "number") return PropertyType::number;

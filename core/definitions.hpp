@@ -44,6 +44,7 @@ struct EventDefinition {
 enum class TimeFrame { seven_days, twenty_eight_days, all };
 
 std::optional<TimeFrame> parse_time_frame(const std::string& text);
+const char* time_frame_name(TimeFrame frame);  // "7d", "28d" or "all", as the definition files write it
 
 struct MetricEvent {
   std::string name;

@@ -119,7 +119,7 @@ std::string metric_yaml(const EventDraft& draft, const MetricChoice& choice) {
   text += "description: " + yaml_string(metric_description(draft.action, choice)) + "\n";
   text += "product_group: " + yaml_string(draft.product_group) + "\n";
   text += "performance_indicator_type: []\nvalue_type: number\nstatus: active\n";
-  text += "time_frame: " + std::string(choice.time_frame == TimeFrame::seven_days ? "7d" : choice.time_frame == TimeFrame::all ? "all" : "28d") + "\n";
+  text += "time_frame: " + std::string(time_frame_name(choice.time_frame)) + "\n";
   text += "data_source: internal_events\ndata_category: optional\n";
   text += "tiers:\n" + list(draft.tiers);
   return text + metric_events_yaml(draft.action, choice);

@@ -39,15 +39,6 @@ std::vector<std::string> events_counted_by(const MetricDefinition& metric) {
   return names;
 }
 
-const char* time_frame_name(TimeFrame frame) {
-  switch (frame) {
-    case TimeFrame::seven_days: return "7d";
-    case TimeFrame::twenty_eight_days: return "28d";
-    case TimeFrame::all: return "all";
-  }
-  return "all";
-}
-
 std::vector<std::string> undefined_events(const Definitions& definitions, const std::vector<std::string>& events) {
   std::vector<std::string> unknown;
   for (const auto& name : events) {

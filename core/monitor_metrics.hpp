@@ -21,9 +21,6 @@ MetricRead monitor_read(const MetricDefinition& metric, const Date& today);
 // The names of the metric's events, each once, in its order.
 std::vector<std::string> events_counted_by(const MetricDefinition& metric);
 
-// "7d", "28d" or "all", as the definition files write it.
-const char* time_frame_name(TimeFrame frame);
-
 // The names in `events` that no definition has, in their order.
 std::vector<std::string> undefined_events(const Definitions& definitions, const std::vector<std::string>& events);
 
