@@ -39,13 +39,6 @@ std::string joined(const std::vector<std::string>& items, const std::string& sep
   return text;
 }
 
-bool is_name(const std::string& text) {
-  static const std::regex pattern("^[a-z0-9_]+$");
-  return std::regex_match(text, pattern);
-}
-
-bool is_base_property(const std::string& name) { return name == "label" || name == "property" || name == "value"; }
-
 // Integers stay integers (a filter `value: 3` reads as GitLab wrote it); anything else must be a
 // JSON number, the grammar parse_double takes.
 std::optional<Scalar> number_from(const std::string& text) {
@@ -158,7 +151,7 @@ std::string parse_description_answer(const std::string& text) {
 
 std::string parse_action_answer(const std::string& text) {
   std::string action = trimmed(text);
-  if (!is_name(action)) refuse("the event name '" + action + "' must match ^[a-z0-9_]+$ (lowercase letters, digits, underscores)");
+  if (!is_definition_name(action)) refuse("the event name '" + action + "' must match ^[a-z0-9_]+$ (lowercase letters, digits, underscores)");
   return action;
 }
 
@@ -191,7 +184,7 @@ PropertyDraft parse_custom_property_answer(const std::string& text) {
   if (second == std::string::npos) refuse("a custom property is NAME:TYPE:DESCRIPTION, not '" + text + "'");
   PropertyDraft property{.name = trimmed(text.substr(0, first)), .type = PropertyType::any,
                          .description = trimmed(text.substr(second + 1)), .required = false};
-  if (!is_name(property.name)) refuse("the property name '" + property.name + "' must match ^[a-z0-9_]+$");
+  if (!is_definition_name(property.name)) refuse("the property name '" + property.name + "' must match ^[a-z0-9_]+$");
   if (is_base_property(property.name)) refuse(property.name + " is not a custom property: it has its own question");
   const auto type = parse_property_type(trimmed(text.substr(first + 1, second - first - 1)));
   if (!type) refuse("the type of " + property.name + " must be string, number or boolean");
@@ -211,7 +204,7 @@ std::vector<std::string> parse_required_answer(const std::string& text, const Ev
 
 std::string parse_product_group_answer(const std::string& text) {
   std::string group = trimmed(text);
-  if (!is_name(group)) refuse("the product group '" + group + "' must match ^[a-z0-9_]+$ (e.g. package_registry)");
+  if (!is_definition_name(group)) refuse("the product group '" + group + "' must match ^[a-z0-9_]+$ (e.g. package_registry)");
   return group;
 }
 

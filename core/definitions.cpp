@@ -1,12 +1,20 @@
 #include "core/definitions.hpp"
 
 #include <algorithm>
+#include <regex>
 
 namespace ie {
 
 bool EventDefinition::declares_property(const std::string& name) const {
   return std::find(additional_properties.begin(), additional_properties.end(), name) != additional_properties.end();
 }
+
+bool is_definition_name(const std::string& name) {
+  static const std::regex pattern("^[a-z0-9_]+$");
+  return std::regex_match(name, pattern);
+}
+
+bool is_base_property(const std::string& name) { return name == "label" || name == "property" || name == "value"; }
 
 std::optional<TimeFrame> parse_time_frame(const std::string& text) {
   if (text == "7d") return TimeFrame::seven_days;

@@ -16,6 +16,11 @@ namespace ie {
 // format, which has none) and otherwise takes any scalar.
 enum class PropertyType { any, string, number, boolean };
 
+// Event, property and product group names: ^[a-z0-9_]+$.
+bool is_definition_name(const std::string& name);
+// label, property and value: the properties every event may carry, typed by GitLab's rule.
+bool is_base_property(const std::string& name);
+
 std::optional<PropertyType> parse_property_type(const std::string& text);  // string, number, boolean
 const char* property_type_name(PropertyType type);                         // "any", "string", …
 

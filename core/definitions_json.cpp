@@ -1,6 +1,5 @@
 #include "core/definitions_json.hpp"
 
-#include <regex>
 #include <set>
 
 namespace ie {
@@ -42,11 +41,6 @@ std::map<std::string, std::string> other_fields(const json& object, const std::s
     if (!known.count(name)) kept[name] = value.dump(-1, ' ', false, json::error_handler_t::replace);
   }
   return kept;
-}
-
-bool is_event_name(const std::string& name) {
-  static const std::regex pattern("^[a-z0-9_]+$");
-  return std::regex_match(name, pattern);
 }
 
 std::vector<std::string> parse_identifiers(const json& document) {
@@ -110,7 +104,7 @@ std::map<std::string, PropertyDefinition> parse_additional_properties(const json
   if (!properties->is_object()) throw FieldError{"additional_properties", "must be a mapping of property names"};
   for (const auto& [name, property] : properties->items()) {
     const std::string field = "additional_properties." + name;
-    if (!is_event_name(name)) throw FieldError{field, "property names must match ^[a-z0-9_]+$"};
+    if (!is_definition_name(name)) throw FieldError{field, "property names must match ^[a-z0-9_]+$"};
     declared[name] = parse_property(property, name, field);
   }
   return declared;
@@ -120,7 +114,7 @@ EventDefinition parse_event(const json& document, const std::string& file) {
   if (!document.is_object()) throw FieldError{"(file)", "must be a mapping of fields"};
   EventDefinition event;
   event.action = required_string(document, "action");
-  if (!is_event_name(event.action)) throw FieldError{"action", "must match ^[a-z0-9_]+$"};
+  if (!is_definition_name(event.action)) throw FieldError{"action", "must match ^[a-z0-9_]+$"};
   event.description = optional_string(document, "description");
   if (const json* flag = member(document, "internal_events"); flag && !flag->is_boolean()) {
     throw FieldError{"internal_events", "must be true or false"};

@@ -55,7 +55,7 @@ std::string properties_yaml(const std::vector<PropertyDraft>& properties) {
   for (const auto& property : properties) {
     text += "  " + yaml_string(property.name) + ":\n    description: " + yaml_string(property.description) + "\n";
     // label, property and value have their types by GitLab's rule: writing it would only repeat it.
-    if (property.name != "label" && property.name != "property" && property.name != "value") {
+    if (!is_base_property(property.name)) {
       text += "    type: " + std::string(property_type_name(property.type)) + "\n";
     }
     if (property.required) text += "    required: true\n";

@@ -6,8 +6,6 @@ namespace {
 
 constexpr const char* kIdentifiers[] = {"user", "project", "namespace"};
 
-bool is_base_property(const std::string& key) { return key == "label" || key == "property" || key == "value"; }
-
 EventError error(EventErrorKind kind, const std::string& event, const std::string& field, const std::string& problem) {
   return EventError{kind, event, field, "event '" + event + "': " + field + " " + problem};
 }

@@ -11,6 +11,7 @@
 #include <system_error>
 #include <iostream>
 
+#include "core/definitions.hpp"
 #include "core/monitor_view.hpp"
 #include "core/snowplow/payload.hpp"
 #include "native/cli/arguments.hpp"
@@ -48,9 +49,8 @@ using Clock = std::chrono::steady_clock;
 
 // Names go into the query as they are, so they are held to the definitions' rule first.
 std::vector<std::string> event_names(const Arguments& arguments) {
-  const auto allowed = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; };
   for (const auto& name : arguments.positionals()) {
-    if (name.empty() || !std::all_of(name.begin(), name.end(), allowed)) throw UsageError("event name '" + name + "' must match ^[a-z0-9_]+$");
+    if (!is_definition_name(name)) throw UsageError("event name '" + name + "' must match ^[a-z0-9_]+$");
   }
   return arguments.positionals();
 }
