@@ -1,7 +1,6 @@
 #include "core/definitions.hpp"
 
 #include <algorithm>
-#include <regex>
 
 namespace ie {
 
@@ -9,9 +8,11 @@ bool EventDefinition::declares_property(const std::string& name) const {
   return std::find(additional_properties.begin(), additional_properties.end(), name) != additional_properties.end();
 }
 
+// A loop, not std::regex: this file is in the wasm core, where <regex> pulls in locales and the
+// environment (WASI imports the browser module does not provide).
 bool is_definition_name(const std::string& name) {
-  static const std::regex pattern("^[a-z0-9_]+$");
-  return std::regex_match(name, pattern);
+  const auto allowed = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; };
+  return !name.empty() && std::all_of(name.begin(), name.end(), allowed);
 }
 
 bool is_base_property(const std::string& name) { return name == "label" || name == "property" || name == "value"; }
