@@ -152,6 +152,7 @@ void Tracker::track_events_async(std::vector<TrackRequest> requests, TrackDone d
   }
   outcome.accepted = requests.size() - outcome.rejected.size();
   if (batch.empty()) return counted(std::move(outcome), done);
+  if (published) published->estimate_size();
   store_.apply_async(std::move(batch), now_ms,
                      [this, now_ms, outcome = std::move(outcome), copies_of = std::move(copies_of), done = std::move(done),
                       published = std::move(published)](std::exception_ptr error, ApplyResult applied) mutable {
@@ -187,7 +188,6 @@ void Tracker::fill_live_record(LiveRecord& record, Event* event, TrackRequest& r
   record.queued_copy = writes.snowplow_event;
   const bool would_send = request.send_snowplow_event && request.origin != snowplow::Origin::tp2;
   if (!snowplow_ && would_send) record.preview = preview();
-  record.estimate_size();
 }
 
 // The store says how many copies it dropped, not which: the outbox fills up during a batch, so

@@ -19,6 +19,14 @@ void LiveRecord::estimate_size() {
   estimated_bytes = bytes;
 }
 
+void LiveBatch::estimate_size() {
+  estimated_bytes = 0;
+  for (std::size_t i = 0; i < size_; ++i) {
+    records_[i].estimate_size();
+    estimated_bytes += records_[i].estimated_bytes;
+  }
+}
+
 const std::string& LiveRecord::data() const {
   std::call_once(rendered_, [this] { data_ = render(); });
   return data_;

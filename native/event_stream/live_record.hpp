@@ -44,8 +44,8 @@ struct LiveRecord {
   std::string queued_copy;
   const snowplow::EventCopies* preview = nullptr;
 
-  // What the record holds, roughly: what bounds a listener's backlog in bytes. Set once filled in
-  // (estimate_size()), as every listener's backlog counts it twice.
+  // What the record holds, roughly: what bounds a listener's backlog in bytes. Set with the
+  // batch's (LiveBatch::estimate_size()), as every listener's backlog counts it twice.
   std::size_t estimated_bytes = 0;
   void estimate_size();
 
@@ -69,6 +69,11 @@ class LiveBatch {
   const LiveRecord& operator[](std::size_t index) const { return records_[index]; }
 
   std::uint64_t first_id = 0;  // the message id of the first record (EventStream::publish sets it)
+  // Of all its records: a listener that wants every event takes the batch as one span without
+  // looking at its records. estimate_size() sets it and each record's, once they are filled in, on
+  // the thread that filled them (the tracker's, while they are in its cache).
+  std::size_t estimated_bytes = 0;
+  void estimate_size();
 
  private:
   std::vector<LiveRecord> records_;

@@ -52,6 +52,10 @@ void StreamListener::push(const std::shared_ptr<const LiveBatch>& batch) {
   const std::lock_guard lock(mutex_);
   if (closed_) return;
   const LiveBatch& records = *batch;
+  if (events_.empty()) {  // it wants everything: the batch is one span, nothing to look at per record
+    add_span({batch, 0, records.size(), records.estimated_bytes});
+    return;
+  }
   for (std::size_t begin = 0; begin < records.size();) {
     if (!wants(records[begin].name())) {
       ++begin;
@@ -60,11 +64,15 @@ void StreamListener::push(const std::shared_ptr<const LiveBatch>& batch) {
     std::size_t end = begin;
     std::size_t bytes = 0;
     for (; end < records.size() && wants(records[end].name()); ++end) bytes += records[end].estimated_bytes;
-    waiting_.push_back({batch, begin, end, bytes});
-    waiting_records_ += end - begin;
-    waiting_bytes_ += bytes;
+    add_span({batch, begin, end, bytes});
     begin = end;
   }
+}
+
+void StreamListener::add_span(Span span) {
+  waiting_records_ += span.end - span.begin;
+  waiting_bytes_ += span.bytes;
+  waiting_.push_back(std::move(span));
   bound_backlog();
   wake();
 }
@@ -86,15 +94,15 @@ void StreamListener::drop_oldest() {
   Span& oldest = waiting_.front();
   const std::size_t records = oldest.end - oldest.begin;
   const bool whole = waiting_records_ > records && waiting_records_ - records >= kMaxMessages;
-  const std::size_t dropped = whole ? records : 1;
+  const std::size_t lost = whole ? records : 1;
   const std::size_t bytes = whole ? oldest.bytes : (*oldest.batch)[oldest.begin].estimated_bytes;
-  oldest.begin += dropped;
+  oldest.begin += lost;
   oldest.bytes -= bytes;
   if (oldest.begin == oldest.end) waiting_.pop_front();
-  waiting_records_ -= dropped;
+  waiting_records_ -= lost;
   waiting_bytes_ -= bytes;
-  lost_since_take_ += dropped;
-  lost_total_ += dropped;
+  lost_since_take_ += lost;
+  lost_total_ += lost;
 }
 
 std::uint64_t StreamListener::lost_total() const {

@@ -23,11 +23,14 @@ namespace ie {
 
 class StreamListener {
  public:
-  // ~4 MiB (as records estimate themselves) or 2 000 messages waiting, whichever comes first: a
-  // few seconds of a busy receiver's events for a monitor that is merely slow, and a bounded cost
-  // for one that never reads.
-  static constexpr std::size_t kMaxBytes = 4 << 20;
-  static constexpr std::size_t kMaxMessages = 2000;
+  // ~1 MiB (as records estimate themselves) or 500 messages waiting, whichever comes first: more
+  // than a person watching a monitor or the demo sees pass, and a bounded cost for a listener that
+  // never reads. Why not more: what a stalled listener holds is what its cost is made of, as every
+  // record is freed cold once 500 newer ones have come; with 2000 (and 4 MiB) the records of one
+  // stalled listener outgrew the core's cache and cost batched ingest 0.85 of its rate against
+  // 0.92 with 500 (bench/event_stream.sh's setup, alternating 4 s runs).
+  static constexpr std::size_t kMaxBytes = 1 << 20;
+  static constexpr std::size_t kMaxMessages = 500;
 
   // `events`: the names it wants, empty for all.
   explicit StreamListener(std::vector<std::string> events) : events_(std::move(events)) {}
@@ -56,7 +59,8 @@ class StreamListener {
     std::size_t end;
     std::size_t bytes;  // of the records in it
   };
-  // Under mutex_, all three.
+  // Under mutex_, all four.
+  void add_span(Span span);  // then bounds the backlog and wakes the connection
   void wake();
   void bound_backlog();
   void drop_oldest();

@@ -105,7 +105,7 @@ test('a stalled listener does not hold up tracking or other listeners; it loses 
   t.after(() => reading.close());
 
   // 20 000 events with a long custom property: far more than the kernel's buffers and the
-  // listener's bound of 2000 messages hold.
+  // listener's bound of 500 messages hold.
   const padding = 'x'.repeat(200);
   for (let batch = 0; batch < 20; batch += 1) {
     const events = Array.from({ length: 1000 }, (_, i) => ({

@@ -176,7 +176,7 @@ test('piped: a monitor that fell behind says how many events it did not show', a
   await listening(receiver);
   process.kill(monitor.pid(), 'SIGSTOP');
   try {
-    // Far more than the kernel's buffers and the listener's bound of 2000 messages hold.
+    // Far more than the kernel's buffers and the listener's bound of 500 messages hold.
     for (let batch = 0; batch < 10; batch += 1) {
       const events = Array.from({ length: 1000 }, (_, i) => pull(batch * 1000 + i + 1, { label: 'x'.repeat(400) }));
       assert.equal((await post(receiver, 'track_events', { events })).status, 200);

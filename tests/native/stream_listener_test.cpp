@@ -24,8 +24,8 @@ std::shared_ptr<LiveBatch> batch(std::initializer_list<Tracked> events) {
     LiveRecord& record = made->add();
     record.event = Event{tracked.name, tracked.user, std::nullopt, std::nullopt, {{"label", tracked.label}}};
     record.keys.emplace_back("{event_counters}_" + tracked.name);
-    record.estimate_size();
   }
+  made->estimate_size();
   return made;
 }
 
@@ -117,22 +117,24 @@ TEST_CASE("a full backlog drops its oldest records across batches") {
 TEST_CASE("a stalled listener drops whole batches, oldest first, and counts every event in them") {
   StreamListener listener({});
   std::int64_t user = 0;
-  for (int batches = 0; batches < 60; ++batches) {  // 3000 events, 50 a batch
+  const std::int64_t sent = 3000;  // past the bound many times over, 50 a batch
+  for (int batches = 0; batches < sent / 50; ++batches) {
     auto fifty = std::make_shared<LiveBatch>(50);
     for (int i = 0; i < 50; ++i) {
       LiveRecord& record = fifty->add();
       record.event = Event{"pull_package", ++user, std::nullopt, std::nullopt, {}};
-      record.estimate_size();
     }
     fifty->first_id = static_cast<std::uint64_t>(user) - 49;
+    fifty->estimate_size();
     listener.push(fifty);
   }
   const std::string taken = listener.take();
-  CHECK(taken.starts_with("event: lost\ndata: {\"lost\":1000}\n\n"));
+  const std::int64_t lost = sent - static_cast<std::int64_t>(StreamListener::kMaxMessages);
+  CHECK(taken.starts_with("event: lost\ndata: {\"lost\":" + std::to_string(lost) + "}\n\n"));
   const auto users = users_in(taken);
   CHECK(users.size() == StreamListener::kMaxMessages);
-  CHECK(users.front() == 1001);
-  CHECK(users.back() == 3000);
+  CHECK(users.front() == lost + 1);
+  CHECK(users.back() == sent);
 }
 
 TEST_CASE("the backlog is bounded in bytes too") {
