@@ -14,6 +14,7 @@ debian_packages=(
   libsimdjson-dev
   redis-server redis-tools
   chromium wrk nginx-light
+  python3 curl
 )
 
 missing=()
