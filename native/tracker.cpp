@@ -5,7 +5,7 @@
 
 #include "core/counter_writes.hpp"
 #include "core/live_event.hpp"
-#include "native/event_stream/live_record.hpp"
+#include "native/event_stream/live_batch.hpp"
 #include "native/wait_for.hpp"
 #include "native/wall_clock.hpp"
 
@@ -14,7 +14,7 @@ namespace ie {
 namespace {
 
 // A Snowplow tracker's event that is no internal event has no name of ours.
-constexpr std::string_view kForwardedOnly = LiveRecord::kForwardedOnly;
+constexpr std::string_view kForwardedOnly = LiveBatch::kForwardedOnly;
 
 std::atomic<std::uint64_t> next_tracker_id{1};
 
@@ -119,9 +119,9 @@ void Tracker::track_events_async(std::vector<TrackRequest> requests, TrackDone d
   if (snowplow_) copies_of.reserve(requests.size());
   // Built only while someone listens; published once the batch is committed.
   const bool live = options_.event_stream && options_.event_stream->listening();
-  std::shared_ptr<LiveBatch> published = live ? std::make_shared<LiveBatch>(requests.size()) : nullptr;
-  const auto publish_last = [&](Event* event, TrackRequest& request) {  // `event` and the category are moved from
-    if (live) fill_live_record(published->add(), event, request, batch.back(), now_ms);
+  std::shared_ptr<LiveBatch> published = live ? options_.event_stream->batch(requests.size()) : nullptr;
+  const auto publish_last = [&](const Event* event, const TrackRequest& request) {
+    if (live) published->add(live_input(event, request, batch.back(), now_ms));
   };
   for (std::size_t index = 0; index < requests.size(); ++index) {
     TrackRequest& request = requests[index];
@@ -152,7 +152,6 @@ void Tracker::track_events_async(std::vector<TrackRequest> requests, TrackDone d
   }
   outcome.accepted = requests.size() - outcome.rejected.size();
   if (batch.empty()) return counted(std::move(outcome), done);
-  if (published) published->estimate_size();
   store_.apply_async(std::move(batch), now_ms,
                      [this, now_ms, outcome = std::move(outcome), copies_of = std::move(copies_of), done = std::move(done),
                       published = std::move(published)](std::exception_ptr error, ApplyResult applied) mutable {
@@ -175,19 +174,18 @@ const snowplow::EventCopies* Tracker::preview() const {
   return &*preview_;
 }
 
-// What the live event stream keeps of an event (`event` moved in; null for a Snowplow tracker's
-// event that is only forwarded): rendered later, by the listener that takes it.
-void Tracker::fill_live_record(LiveRecord& record, Event* event, TrackRequest& request, const EventWrites& writes,
-                               std::int64_t now_ms) const {
-  if (event) record.event = std::move(*event);
-  record.origin = request.origin;
-  record.category = std::move(request.category);
-  record.event_id.assign(writes.event_id.begin(), writes.event_id.end());
-  record.received_at_ms = now_ms;
-  counter_keys_of(writes.writes, record.keys);
-  record.queued_copy = writes.snowplow_event;
+// What the live event stream is given of an event (`event` null for a Snowplow tracker's event that
+// is only forwarded), to keep and render later, on the listener's thread that takes it.
+LiveInput Tracker::live_input(const Event* event, const TrackRequest& request, const EventWrites& writes, std::int64_t now_ms) const {
   const bool would_send = request.send_snowplow_event && request.origin != snowplow::Origin::tp2;
-  if (!snowplow_ && would_send) record.preview = preview();
+  return {event,
+          request.origin,
+          request.category,
+          writes.event_id,
+          now_ms,
+          {writes.writes.data(), writes.writes.size()},
+          writes.snowplow_event,
+          !snowplow_ && would_send ? preview() : nullptr};
 }
 
 // The store says how many copies it dropped, not which: the outbox fills up during a batch, so

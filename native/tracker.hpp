@@ -121,8 +121,7 @@ class Tracker {
   std::string snowplow_copy(const Event& event, TrackRequest& request, std::int64_t now_ms) const;
   bool forward_only(TrackRequest& request, std::vector<EventWrites>& batch) const;  // true: queued
   const snowplow::EventCopies* preview() const;
-  void fill_live_record(LiveRecord& record, Event* event, TrackRequest& request, const EventWrites& writes,
-                        std::int64_t now_ms) const;
+  LiveInput live_input(const Event* event, const TrackRequest& request, const EventWrites& writes, std::int64_t now_ms) const;
   // The event of each Snowplow copy of a batch, in order, should the outbox be full; room for one
   // inline, so a single event with forwarding on allocates nothing for it.
   using CopyEvents = boost::container::small_vector<std::string_view, 1>;

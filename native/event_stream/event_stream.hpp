@@ -4,7 +4,7 @@
 //
 // It costs nothing while nobody listens: the tracker asks listening() (one relaxed atomic load per
 // batch) and keeps no record at all when it is false. With listeners, each event's record is shared
-// by every listener that wants it, and rendered once.
+// by every listener that wants it, and rendered once; batches are recycled (live_batch_pool.hpp).
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "native/event_stream/live_batch_pool.hpp"
 #include "native/event_stream/stream_listener.hpp"
 
 namespace ie {
@@ -22,6 +23,9 @@ class EventStream {
 
   // The listener stays until it is closed (its connection ends); the next publish() forgets it.
   std::shared_ptr<StreamListener> listen(std::vector<std::string> events);
+
+  // An empty batch for the tracker to fill with room for `capacity` records; publish() it.
+  std::shared_ptr<LiveBatch> batch(std::size_t capacity) { return batches_->take(capacity); }
 
   // From the store's thread, after the commit: never waits for a listener.
   // Sets the batch's first message id.
@@ -36,6 +40,7 @@ class EventStream {
   std::vector<std::shared_ptr<StreamListener>> listening_;
   std::atomic<std::size_t> listeners_{0};
   std::atomic<std::uint64_t> next_id_{1};  // SSE ids, so a listener sees gaps
+  const std::shared_ptr<LiveBatchPool> batches_ = LiveBatchPool::make();
 };
 
 }  // namespace ie

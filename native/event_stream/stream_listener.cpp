@@ -29,7 +29,7 @@ std::string StreamListener::take() {
   }
   std::string out = lost ? lost_events_message(lost) : std::string{};
   for (const Span& span : taken) {
-    for (std::size_t i = span.begin; i < span.end; ++i) out += server_sent_event("tracked", span.batch->first_id + i, (*span.batch)[i].data());
+    for (std::size_t i = span.begin; i < span.end; ++i) out += server_sent_event("tracked", span.batch->first_id + i, span.batch->data(i));
   }
   return out;
 }
@@ -53,17 +53,17 @@ void StreamListener::push(const std::shared_ptr<const LiveBatch>& batch) {
   if (closed_) return;
   const LiveBatch& records = *batch;
   if (events_.empty()) {  // it wants everything: the batch is one span, nothing to look at per record
-    add_span({batch, 0, records.size(), records.estimated_bytes});
+    add_span({batch, 0, records.size(), records.estimated_bytes()});
     return;
   }
   for (std::size_t begin = 0; begin < records.size();) {
-    if (!wants(records[begin].name())) {
+    if (!wants(records.name(begin))) {
       ++begin;
       continue;
     }
     std::size_t end = begin;
     std::size_t bytes = 0;
-    for (; end < records.size() && wants(records[end].name()); ++end) bytes += records[end].estimated_bytes;
+    for (; end < records.size() && wants(records.name(end)); ++end) bytes += records.estimated_bytes(end);
     add_span({batch, begin, end, bytes});
     begin = end;
   }
@@ -95,7 +95,7 @@ void StreamListener::drop_oldest() {
   const std::size_t records = oldest.end - oldest.begin;
   const bool whole = waiting_records_ > records && waiting_records_ - records >= kMaxMessages;
   const std::size_t lost = whole ? records : 1;
-  const std::size_t bytes = whole ? oldest.bytes : (*oldest.batch)[oldest.begin].estimated_bytes;
+  const std::size_t bytes = whole ? oldest.bytes : oldest.batch->estimated_bytes(oldest.begin);
   oldest.begin += lost;
   oldest.bytes -= bytes;
   if (oldest.begin == oldest.end) waiting_.pop_front();

@@ -3,7 +3,7 @@
 //
 // The receiver never waits for a listener. Publishing appends under a short lock and, when the
 // listener had nothing waiting, wakes its connection once; the connection takes everything waiting
-// in one go, renders it on its own thread (live_record.hpp) and writes it at its own pace. A
+// in one go, renders it on its own thread (live_batch.hpp) and writes it at its own pace. A
 // listener that does not keep up loses its own oldest messages past the bound (kMaxBytes or
 // kMaxMessages), and the next take() begins with `event: lost` saying how many: tracking and the
 // other listeners go on as if it were not there.
@@ -17,7 +17,7 @@
 #include <string_view>
 #include <vector>
 
-#include "native/event_stream/live_record.hpp"
+#include "native/event_stream/live_batch.hpp"
 
 namespace ie {
 
@@ -25,10 +25,11 @@ class StreamListener {
  public:
   // ~1 MiB (as records estimate themselves) or 500 messages waiting, whichever comes first: more
   // than a person watching a monitor or the demo sees pass, and a bounded cost for a listener that
-  // never reads. Why not more: what a stalled listener holds is what its cost is made of, as every
-  // record is freed cold once 500 newer ones have come; with 2000 (and 4 MiB) the records of one
-  // stalled listener outgrew the core's cache and cost batched ingest 0.85 of its rate against
-  // 0.92 with 500 (bench/event_stream.sh's setup, alternating 4 s runs).
+  // never reads. Why not more: what a stalled listener holds is what its cost is made of, as the
+  // memory of every batch comes round again once 500 newer events have come; with 2000 (and 4 MiB)
+  // the records of one stalled listener outgrew the core's cache and cost batched ingest 0.85 of
+  // its rate against 0.92 with 500 (bench/event_stream.sh's setup, alternating 4 s runs, before
+  // records were packed: live_batch.hpp).
   static constexpr std::size_t kMaxBytes = 1 << 20;
   static constexpr std::size_t kMaxMessages = 500;
 

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "native/event_stream/event_stream.hpp"
+#include "native/event_stream/packed_fields.hpp"
 
 using namespace ie;
 
@@ -17,15 +18,17 @@ struct Tracked {
   std::string label = "npm";
 };
 
+// An event as the tracker hands it in, with the one counter it writes.
+void add(LiveBatch& batch, const Tracked& tracked) {
+  const Event event{tracked.name, tracked.user, std::nullopt, std::nullopt, {{"label", tracked.label}}};
+  const CounterWrite write{CounterOperation::incr, CounterKey("{event_counters}_" + tracked.name)};
+  batch.add({.event = &event, .event_id = "an-event-id", .received_at_ms = 1, .writes = {&write, 1}});
+}
+
 // A batch as the tracker publishes it.
 std::shared_ptr<LiveBatch> batch(std::initializer_list<Tracked> events) {
   auto made = std::make_shared<LiveBatch>(events.size());
-  for (const Tracked& tracked : events) {
-    LiveRecord& record = made->add();
-    record.event = Event{tracked.name, tracked.user, std::nullopt, std::nullopt, {{"label", tracked.label}}};
-    record.keys.emplace_back("{event_counters}_" + tracked.name);
-  }
-  made->estimate_size();
+  for (const Tracked& tracked : events) add(*made, tracked);
   return made;
 }
 
@@ -120,12 +123,8 @@ TEST_CASE("a stalled listener drops whole batches, oldest first, and counts ever
   const std::int64_t sent = 3000;  // past the bound many times over, 50 a batch
   for (int batches = 0; batches < sent / 50; ++batches) {
     auto fifty = std::make_shared<LiveBatch>(50);
-    for (int i = 0; i < 50; ++i) {
-      LiveRecord& record = fifty->add();
-      record.event = Event{"pull_package", ++user, std::nullopt, std::nullopt, {}};
-    }
+    for (int i = 0; i < 50; ++i) add(*fifty, {.user = ++user});
     fifty->first_id = static_cast<std::uint64_t>(user) - 49;
-    fifty->estimate_size();
     listener.push(fifty);
   }
   const std::string taken = listener.take();
@@ -154,15 +153,15 @@ TEST_CASE("the stream publishes to the listeners that want an event, renders it 
   CHECK(stream.listening());
   const auto published = batch({{.user = 1}, {.name = "other", .user = 2}});
   stream.publish(published);
-  const LiveRecord& pull = (*published)[0];
   const std::string everything = all->take();
   CHECK(everything.find("id: 1\ndata: {\"name\":\"pull_package\"") != std::string::npos);
   CHECK(everything.find("id: 2\ndata: {\"name\":\"other\"") != std::string::npos);
   const std::string only_pulls = pulls->take();
   CHECK(users_in(only_pulls) == std::vector<std::int64_t>{1});
-  CHECK(&pull.data() == &pull.data());
-  CHECK(only_pulls.find(pull.data()) != std::string::npos);
-  const nlohmann::json data = nlohmann::json::parse(pull.data());
+  const std::string& pull = published->data(0);
+  CHECK(&published->data(0) == &pull);
+  CHECK(only_pulls.find(pull) != std::string::npos);
+  const nlohmann::json data = nlohmann::json::parse(pull);
   CHECK(data["keys"] == nlohmann::json{"{event_counters}_pull_package"});
   CHECK(data["snowplow"].is_null());  // no copy queued and none to preview
   all->close();
@@ -171,4 +170,73 @@ TEST_CASE("the stream publishes to the listeners that want an event, renders it 
   CHECK_FALSE(stream.listening());
   CHECK(all->take().empty());
   CHECK(stream.published_total() == 3);
+}
+
+TEST_CASE("the stream recycles a batch once every listener has let go of it, and it renders what it holds now") {
+  EventStream stream;
+  const auto listener = stream.listen({});
+  const auto fill = [&](std::int64_t user, std::string label) {
+    auto made = stream.batch(1);
+    add(*made, {.user = user, .label = std::move(label)});
+    return made;
+  };
+  auto first = fill(1, "npm");
+  const LiveBatch* first_address = first.get();
+  stream.publish(std::move(first));
+  CHECK(users_in(listener->take()) == std::vector<std::int64_t>{1});  // the listener let go of it
+  auto second = fill(2, "maven");
+  CHECK(second.get() == first_address);
+  CHECK(second->size() == 1);
+  const nlohmann::json data = nlohmann::json::parse(second->data(0));
+  CHECK(data["identifiers"]["user"] == 2);
+  CHECK(data["properties"]["label"] == "maven");
+  CHECK(data["keys"].size() == 1);  // the last use's key is not kept beside this one
+  CHECK(data["event_id"] == "an-event-id");
+  listener->close();
+}
+
+TEST_CASE("the pool keeps a bounded number of batches, and none that held much") {
+  const auto pool = LiveBatchPool::make();
+  std::vector<std::shared_ptr<LiveBatch>> taken;
+  for (std::size_t i = 0; i < LiveBatchPool::kKeptBatches + 5; ++i) taken.push_back(pool->take(50));
+  taken.clear();
+  CHECK(pool->kept() == LiveBatchPool::kKeptBatches);
+
+  const auto small = LiveBatchPool::make();
+  small->take(LiveBatchPool::kKeptBytes);  // records' room alone is past the bound
+  CHECK(small->kept() == 0);
+  auto heavy = small->take(1);
+  add(*heavy, {.user = 1, .label = std::string(LiveBatchPool::kKeptBytes, 'x')});
+  heavy.reset();
+  CHECK(small->kept() == 0);
+  small->take(1);
+  CHECK(small->kept() == 1);
+}
+
+TEST_CASE("packed properties unpack as they were, of every kind") {
+  const Fields fields{{"a_null", nullptr}, {"flag", true}, {"label", std::string("npm")}, {"count", std::int64_t{-7}}, {"value", 2.5}, {"empty", std::string()}};
+  std::string packed = "before";
+  pack_fields(fields, packed);
+  CHECK(unpack_fields(std::string_view(packed).substr(6), fields.size()) == fields);
+}
+
+TEST_CASE("a record keeps what rendering needs: identifiers, keys each once, a forwarded event without counters") {
+  LiveBatch batch(2);
+  const Event event{"pull_package", 1, 7, 9, {{"label", std::string("npm")}}};
+  const CounterWrite writes[] = {{CounterOperation::pfadd, CounterKey("{hll_counters}_pull_package-user"), "1"},
+                                 {CounterOperation::incr, CounterKey("{event_counters}_pull_package")},
+                                 {CounterOperation::pfadd, CounterKey("{hll_counters}_pull_package-user"), "1"}};
+  batch.add({.event = &event, .origin = snowplow::Origin::browser, .event_id = "e-1", .received_at_ms = 1, .writes = writes});
+  batch.add({.event = nullptr, .origin = snowplow::Origin::tp2, .event_id = "e-2", .queued_copy = R"({"e":"pv"})"});
+  const nlohmann::json counted = nlohmann::json::parse(batch.data(0));
+  CHECK(counted["identifiers"] == nlohmann::json{{"user", 1}, {"project", 7}, {"namespace", 9}});
+  CHECK(counted["keys"] == nlohmann::json{"{hll_counters}_pull_package-user", "{event_counters}_pull_package"});
+  CHECK(counted["source"] == "browser");
+  const nlohmann::json forwarded = nlohmann::json::parse(batch.data(1));
+  CHECK(forwarded["name"] == std::string(LiveBatch::kForwardedOnly));
+  CHECK(forwarded["counted"] == false);
+  CHECK(forwarded["keys"].empty());
+  CHECK(forwarded["snowplow"]["queued"] == true);
+  CHECK(batch.name(1) == LiveBatch::kForwardedOnly);
+  CHECK(batch.estimated_bytes() == batch.estimated_bytes(0) + batch.estimated_bytes(1));
 }
