@@ -21,6 +21,7 @@
 //   event: lost
 //   data: {"lost":12}
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -49,11 +50,12 @@ struct LiveEvent {
 // The message's data: one line of JSON.
 std::string live_event_data(const LiveEvent& event);
 
-// The keys an event's writes touch, each once, in the order first written (two rules may share a key).
+// The keys an event's writes touch, each once, in the order first written (two rules may share a
+// key), appended to `keys`; those before `from` are other events' and do not count.
 template <typename Keys, typename Writes>
-void counter_keys_of(const Writes& writes, Keys& keys) {
+void counter_keys_of(const Writes& writes, Keys& keys, std::size_t from = 0) {
   for (const CounterWrite& write : writes) {
-    if (std::find(keys.begin(), keys.end(), write.key) == keys.end()) keys.push_back(write.key);
+    if (std::find(keys.begin() + from, keys.end(), write.key) == keys.end()) keys.push_back(write.key);
   }
 }
 

@@ -178,14 +178,14 @@ const snowplow::EventCopies* Tracker::preview() const {
 // is only forwarded), to keep and render later, on the listener's thread that takes it.
 LiveInput Tracker::live_input(const Event* event, const TrackRequest& request, const EventWrites& writes, std::int64_t now_ms) const {
   const bool would_send = request.send_snowplow_event && request.origin != snowplow::Origin::tp2;
-  return {event,
-          request.origin,
-          request.category,
-          writes.event_id,
-          now_ms,
-          {writes.writes.data(), writes.writes.size()},
-          writes.snowplow_event,
-          !snowplow_ && would_send ? preview() : nullptr};
+  return {.event = event,
+          .origin = request.origin,
+          .category = request.category,
+          .event_id = writes.event_id,
+          .received_at_ms = now_ms,
+          .writes = {writes.writes.data(), writes.writes.size()},
+          .queued_copy = writes.snowplow_event,
+          .preview = !snowplow_ && would_send ? preview() : nullptr};
 }
 
 // The store says how many copies it dropped, not which: the outbox fills up during a batch, so

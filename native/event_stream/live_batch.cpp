@@ -1,7 +1,5 @@
 #include "native/event_stream/live_batch.hpp"
 
-#include <algorithm>
-
 #include "core/live_event.hpp"
 #include "native/event_stream/packed_fields.hpp"
 
@@ -48,12 +46,9 @@ LiveBatch::Slice LiveBatch::append(std::string_view text) {
   return slice;
 }
 
-// Each key once, in the order first written (two rules may share a key).
 void LiveBatch::list_keys(std::span<const CounterWrite> writes, Record& record) {
   record.first_key = static_cast<std::uint32_t>(keys_.size());
-  for (const CounterWrite& write : writes) {
-    if (std::find(keys_.begin() + record.first_key, keys_.end(), write.key) == keys_.end()) keys_.push_back(write.key);
-  }
+  counter_keys_of(writes, keys_, record.first_key);
   record.key_count = static_cast<std::uint32_t>(keys_.size() - record.first_key);
 }
 
